@@ -1,0 +1,22 @@
+// bqx: the thin Node driver. Every command lives in scripts/commands/<name>.ts and
+// registers itself here; this file only wires them together.
+import { Command } from 'commander';
+import { registerDb } from './commands/db.js';
+import { registerMigrate } from './commands/migrate.js';
+
+const program = new Command();
+program
+  .name('bqx')
+  .description('BQX features for one-minute FX bars, computed inside Postgres')
+  .showHelpAfterError();
+
+registerDb(program);
+registerMigrate(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  const e = err as { message?: string; code?: string; detail?: string; hint?: string };
+  console.error(`bqx: ${e.message ?? String(err)}${e.code ? ` (SQLSTATE ${e.code})` : ''}`);
+  if (e.detail) console.error(`DETAIL: ${e.detail}`);
+  if (e.hint) console.error(`HINT: ${e.hint}`);
+  process.exitCode = 1;
+});
