@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# Build the bqx test image bqx-test/postgres15-cron:1 WITHOUT pulling anything from a
+# registry: debootstrap a minimal Debian 12 root filesystem from the same Debian mirror
+# the host's apt uses, install postgresql-15 + postgresql-15-cron inside it, strip it,
+# add docker/entrypoint.sh, and `docker import` the tree.
+#
+# Usage: docker/build-test-image.sh [--force] [--clean]
+#   --force  rebuild even if the image already exists
+#   --clean  also throw away the cached base rootfs and .deb files (.test-image/)
+# Env: BQX_TEST_IMAGE (default bqx-test/postgres15-cron:1),
+#      BQX_TEST_IMAGE_CACHE (default <repo>/.test-image), DEBIAN_MIRROR (override).
+# Needs: root, debootstrap, a running Docker engine.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/.." && pwd)
+IMAGE=${BQX_TEST_IMAGE:-bqx-test/postgres15-cron:1}
+CACHE=${BQX_TEST_IMAGE_CACHE:-$repo/.test-image}
+SUITE=bookworm
+force=0; clean=0
+for a in "$@"; do
+  case "$a" in
+    --force) force=1 ;;
+    --clean) clean=1; force=1 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    *) echo "build-test-image: unknown argument $a" >&2; exit 2 ;;
+  esac
+done
+
+log() { echo "build-test-image: $*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "must run as root (debootstrap and chroot need it)"
+command -v docker >/dev/null || die "docker CLI not found: apt-get install docker.io"
+docker info >/dev/null 2>&1 || die "no Docker engine answers (start one: docker/start-dockerd.sh)"
+
+if [ "$force" = 0 ] && docker image inspect "$IMAGE" >/dev/null 2>&1; then
+  log "image $IMAGE already present (use --force to rebuild)"
+  exit 0
+fi
+command -v debootstrap >/dev/null || die "debootstrap not found: apt-get install debootstrap"
+
+t0=$(date +%s)
+[ "$clean" = 1 ] && { log "removing cache $CACHE"; rm -rf "$CACHE"; }
+mkdir -p "$CACHE/debs"
+
+# --- which mirror: the one the host's apt uses for Debian main (deb822 or one-line) ---
+find_uris() {
+  local f
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] || continue
+    case "$f" in
+      *.sources) awk '/^[[:space:]]*URIs:/{for(i=2;i<=NF;i++)print $i}' "$f" ;;
+      *) awk '/^[[:space:]]*deb[[:space:]]/{for(i=2;i<=NF;i++) if ($i ~ /^[a-z+]+:\/\//) {print $i; break}}' "$f" ;;
+    esac
+  done
+}
+MIRROR=${DEBIAN_MIRROR:-}
+SECURITY=${DEBIAN_SECURITY_MIRROR:-}
+if [ -z "$MIRROR" ]; then
+  while read -r u; do
+    case "$u" in
+      *debian-security*) [ -z "$SECURITY" ] && SECURITY=$u ;;
+      */debian|*/debian/) [ -z "$MIRROR" ] && MIRROR=${u%/} ;;
+    esac
+  done < <(find_uris)
+fi
+MIRROR=${MIRROR:-http://deb.debian.org/debian}
+log "Debian mirror: $MIRROR${SECURITY:+ (security: $SECURITY)}"
+
+# apt settings the host needs to reach its mirror (proxies), copied into the chroot
+apt_proxy_conf=$(grep -rhis 'proxy' /etc/apt/apt.conf /etc/apt/apt.conf.d 2>/dev/null | grep -v '^[[:space:]]*//' || true)
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/bqx-test-image.XXXXXX")
+root="$work/root"
+cleanup() {
+  for m in proc sys dev/pts dev; do mountpoint -q "$root/$m" 2>/dev/null && umount -l "$root/$m" || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# --- 1. base rootfs (cached as a tarball) ---
+base="$CACHE/base-$SUITE-minbase.tar"
+if [ -s "$base" ]; then
+  log "using cached base rootfs $base"
+  mkdir -p "$root" && tar -xpf "$base" -C "$root"
+else
+  log "debootstrap --variant=minbase $SUITE (about a minute)..."
+  debootstrap --variant=minbase --cache-dir="$CACHE/debs" "$SUITE" "$root" "$MIRROR" \
+    > "$work/debootstrap.log" 2>&1 || { tail -40 "$work/debootstrap.log" >&2; die "debootstrap failed (log above)"; }
+  tar -cpf "$base.tmp" -C "$root" . && mv "$base.tmp" "$base"
+  log "base rootfs cached in $base ($(du -h "$base" | cut -f1)) after $(( $(date +%s) - t0 ))s"
+fi
+
+# --- 2. apt sources and policies inside the chroot ---
+{
+  echo "deb $MIRROR $SUITE main"
+  echo "deb $MIRROR $SUITE-updates main"
+  [ -n "$SECURITY" ] && echo "deb $SECURITY $SUITE-security main"
+} > "$root/etc/apt/sources.list"
+rm -f "$root"/etc/apt/sources.list.d/*
+# the host may point at a snapshot whose Release files are old
+printf 'Acquire::Check-Valid-Until "false";\nAcquire::Languages "none";\n' > "$root/etc/apt/apt.conf.d/90bqx"
+[ -n "$apt_proxy_conf" ] && printf '%s\n' "$apt_proxy_conf" > "$root/etc/apt/apt.conf.d/91bqx-proxy"
+# no services started by maintainer scripts; no default cluster (the entrypoint makes one)
+printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"; chmod +x "$root/usr/sbin/policy-rc.d"
+mkdir -p "$root/etc/postgresql-common/createcluster.d"
+echo 'create_main_cluster = false' > "$root/etc/postgresql-common/createcluster.d/bqx.conf"
+# no docs/man/locales from here on
+cat > "$root/etc/dpkg/dpkg.cfg.d/90bqx-nodoc" <<'CFG'
+path-exclude=/usr/share/doc/*
+path-exclude=/usr/share/man/*
+path-exclude=/usr/share/info/*
+path-exclude=/usr/share/locale/*
+path-include=/usr/share/locale/locale.alias
+CFG
+cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+
+# --- 3. install PostgreSQL 15 + pg_cron (reuse cached .debs) ---
+mkdir -p "$root/var/cache/apt/archives"
+cp -n "$CACHE"/debs/*.deb "$root/var/cache/apt/archives/" 2>/dev/null || true
+mount -t proc proc "$root/proc"
+log "apt-get install postgresql-15 postgresql-15-cron in the chroot..."
+chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
+  DEBIAN_FRONTEND=noninteractive sh -c \
+  'apt-get update -q && apt-get install -y -q --no-install-recommends postgresql-15 postgresql-15-cron' \
+  > "$work/apt.log" 2>&1 || { tail -40 "$work/apt.log" >&2; die "apt-get in the chroot failed (log above)"; }
+umount "$root/proc"
+cp -n "$root"/var/cache/apt/archives/*.deb "$CACHE/debs/" 2>/dev/null || true
+chroot "$root" /usr/lib/postgresql/15/bin/postgres --version >&2
+ls "$root/usr/lib/postgresql/15/lib/pg_cron.so" >/dev/null || die "pg_cron.so missing in the image"
+
+# --- 4. strip: caches, docs, LLVM (JIT is off in this image) ---
+rm -rf "$root"/var/cache/apt/* "$root"/var/lib/apt/lists/* "$root"/var/cache/debconf/*-old \
+  "$root"/usr/share/doc/* "$root"/usr/share/man/* "$root"/usr/share/info/* \
+  "$root"/usr/share/i18n "$root"/var/log/*.log "$root"/tmp/* "$root/etc/resolv.conf"
+find "$root/usr/share/locale" -mindepth 1 -maxdepth 1 ! -name locale.alias -exec rm -rf {} + 2>/dev/null || true
+rm -f "$root"/usr/lib/x86_64-linux-gnu/libLLVM-*.so* "$root"/usr/lib/x86_64-linux-gnu/libz3.so* \
+  "$root"/usr/lib/postgresql/15/lib/llvmjit*.so
+rm -rf "$root"/usr/lib/postgresql/15/lib/bitcode
+install -m 0755 "$here/entrypoint.sh" "$root/usr/local/bin/bqx-entrypoint"
+mkdir -p "$root/var/lib/postgresql" "$root/var/run/postgresql"
+chroot "$root" chown postgres:postgres /var/lib/postgresql /var/run/postgresql
+log "rootfs is $(du -sh "$root" | cut -f1)"
+
+# --- 5. import ---
+log "docker import -> $IMAGE"
+tar -C "$root" -c . | docker import \
+  --change 'ENTRYPOINT ["/usr/local/bin/bqx-entrypoint"]' \
+  --change 'EXPOSE 5432' \
+  --change 'ENV PATH=/usr/lib/postgresql/15/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+  --change 'ENV PGDATA=/var/lib/postgresql/data' \
+  --change 'ENV LANG=C.UTF-8' \
+  --change 'LABEL org.bqx.test-image=1' \
+  --message "bqx test image: Debian $SUITE minbase + postgresql-15 + postgresql-15-cron" \
+  - "$IMAGE" >/dev/null
+log "built $IMAGE ($(docker image inspect -f '{{.Size}}' "$IMAGE" | awk '{printf "%.0f MB", $1/1e6}')) in $(( $(date +%s) - t0 ))s"
