@@ -1,0 +1,36 @@
+-- Which engine computes BQX rows: setting 'engine' = auto (plv8 when its functions are
+-- installed, else sql), sql, or plv8.
+create or replace function bqx_internal.current_engine()
+returns text
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_setting   text;
+  v_has_plv8  boolean := pg_catalog.to_regprocedure(
+    'bqx_internal.engine_plv8(text, timestamp with time zone[], double precision[], integer)') is not null;
+begin
+  select s.value into v_setting from bqx.settings s where s.key = 'engine';
+  v_setting := coalesce(v_setting, 'auto');
+  if v_setting = 'auto' then
+    return case when v_has_plv8 then 'plv8' else 'sql' end;
+  elsif v_setting = 'sql' then
+    return 'sql';
+  elsif v_setting = 'plv8' then
+    if not v_has_plv8 then
+      perform bqx_internal.raise_error('55000', 'bqx engine plv8 is selected but not installed',
+        'The plv8 extension is not available in this server, so bqx installed only the sql engine.',
+        'Install plv8 and run bqx migrate again, or: UPDATE bqx.settings SET value = ''auto'' WHERE key = ''engine'';');
+    end if;
+    return 'plv8';
+  end if;
+  perform bqx_internal.raise_error('22023', pg_catalog.format('invalid bqx engine setting %L', v_setting),
+    'Setting ''engine'' in bqx.settings must be auto, sql or plv8.',
+    'UPDATE bqx.settings SET value = ''auto'' WHERE key = ''engine'';');
+  return null;
+end;
+$$;
+
+comment on function bqx_internal.current_engine() is
+  'internal: the engine bqx.backfill uses now (sql or plv8), from bqx.settings key ''engine''.';

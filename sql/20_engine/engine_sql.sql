@@ -1,0 +1,157 @@
+-- The set-based SQL engine: BQX rows (bqx.bqx row type) for the good bars of
+-- [p_from, p_to), equal to the TypeScript kernel (plv8-src/) within BQX-SPEC section 3.
+--
+-- Why blocks: Postgres's window aggregates have no inverse transition for float8 or
+-- min/max, so a "ROWS 75 PRECEDING" frame costs O(W) per row and per aggregate. Every
+-- window is a multiple of 15 bars, so each bar gets the statistics of ONE 15-bar block
+-- (the block ending at that bar: mean, M2 = sum of squared deviations, max, min), and a
+-- window of W = 15k bars before bar t is the k blocks ending at t-1, t-16, ..., t-15k+14,
+-- fetched with lag() and combined:
+--   mean_W = mean of the k block means
+--   M2_W   = sum of block M2 + (15/k) * sum over pairs i<j of (mean_i - mean_j)^2
+-- (Chan's parallel formula for equal-size blocks, written with pairwise differences so
+-- nothing is subtracted from a large sum). Block mean and M2 come from bqx_internal.moments
+-- (Postgres's Youngs-Cramer float8_accum), accurate for tiny variances at any level.
+-- A window whose max equals its min is flat and gets stdev exactly 0.
+-- d_i = (r_{t-i} - r_t) / r_t, so every metric is computed on raw rates and divided by r_t
+-- once: return = W (mean_W - r_t) / r_t, max = (max_W - r_t) / r_t, stdev = sd_W / r_t.
+create or replace function bqx_internal.engine_sql(
+  p_pair text,
+  p_from timestamptz,
+  p_to   timestamptz
+) returns setof bqx.bqx
+language sql
+stable
+-- NO "set search_path" here, on purpose: a set-returning SQL function with a SET clause
+-- is never inlined, and inlining it into the caller's INSERT ... SELECT saves a
+-- tuplestore of every row (measured: ~25% of a month's compute). Every name below is
+-- schema-qualified instead; test/sql-conventions.test.ts allows this one exception.
+as $$
+with blocks as (
+  -- statistics of the 15-bar block ending at each bar; NULL while the block is short
+  select k.ts_utc, k.rate,
+         case when k.rn >= 15 then k.mom[2] / 15 end as b_mean,
+         case when k.rn >= 15 then k.mom[3] end      as b_m2,
+         case when k.rn >= 15 then k.mx end          as b_max,
+         case when k.rn >= 15 then k.mn end          as b_min
+    from (select b.ts_utc, b.rate,
+                 pg_catalog.row_number() over (order by b.ts_utc) as rn,
+                 bqx_internal.moments(b.rate) over blk as mom,
+                 pg_catalog.max(b.rate) over blk        as mx,
+                 pg_catalog.min(b.rate) over blk        as mn
+            from bqx_internal.source_bars(p_pair, p_from, p_to) as b
+          window blk as (order by b.ts_utc rows between 14 preceding and current row)) k
+),
+lagged as (
+  -- the five blocks before bar t, and the endpoints r_{t-W}
+  select l.ts_utc, l.rate,
+         pg_catalog.lag(l.b_mean, 1) over o as m1, pg_catalog.lag(l.b_mean, 16) over o as m2,
+         pg_catalog.lag(l.b_mean, 31) over o as m3, pg_catalog.lag(l.b_mean, 46) over o as m4,
+         pg_catalog.lag(l.b_mean, 61) over o as m5,
+         pg_catalog.lag(l.b_m2, 1) over o as q1, pg_catalog.lag(l.b_m2, 16) over o as q2,
+         pg_catalog.lag(l.b_m2, 31) over o as q3, pg_catalog.lag(l.b_m2, 46) over o as q4,
+         pg_catalog.lag(l.b_m2, 61) over o as q5,
+         pg_catalog.lag(l.b_max, 1) over o as x1, pg_catalog.lag(l.b_max, 16) over o as x2,
+         pg_catalog.lag(l.b_max, 31) over o as x3, pg_catalog.lag(l.b_max, 46) over o as x4,
+         pg_catalog.lag(l.b_max, 61) over o as x5,
+         pg_catalog.lag(l.b_min, 1) over o as n1, pg_catalog.lag(l.b_min, 16) over o as n2,
+         pg_catalog.lag(l.b_min, 31) over o as n3, pg_catalog.lag(l.b_min, 46) over o as n4,
+         pg_catalog.lag(l.b_min, 61) over o as n5,
+         pg_catalog.lag(l.rate, 15) over o as e15, pg_catalog.lag(l.rate, 30) over o as e30,
+         pg_catalog.lag(l.rate, 45) over o as e45, pg_catalog.lag(l.rate, 60) over o as e60,
+         pg_catalog.lag(l.rate, 75) over o as e75
+    from blocks l
+  window o as (order by l.ts_utc)
+),
+combined as (
+  -- raw-rate statistics of each window (mean, M2, max, min); OFFSET 0 keeps the
+  -- planner from re-evaluating these expressions in every column that uses them
+  select c.ts_utc, c.rate, c.e15, c.e30, c.e45, c.e60, c.e75,
+         c.m1                                   as mean15,
+         (c.m1 + c.m2) / 2                      as mean30,
+         (c.m1 + c.m2 + c.m3) / 3               as mean45,
+         (c.m1 + c.m2 + c.m3 + c.m4) / 4        as mean60,
+         (c.m1 + c.m2 + c.m3 + c.m4 + c.m5) / 5 as mean75,
+         c.q1 as m2_15,
+         c.q1 + c.q2 + 7.5 * ((c.m1 - c.m2) ^ 2) as m2_30,
+         c.q1 + c.q2 + c.q3
+           + 5 * ((c.m1 - c.m2) ^ 2 + (c.m1 - c.m3) ^ 2 + (c.m2 - c.m3) ^ 2) as m2_45,
+         c.q1 + c.q2 + c.q3 + c.q4
+           + 3.75 * ((c.m1 - c.m2) ^ 2 + (c.m1 - c.m3) ^ 2 + (c.m2 - c.m3) ^ 2
+                     + (c.m1 - c.m4) ^ 2 + (c.m2 - c.m4) ^ 2 + (c.m3 - c.m4) ^ 2) as m2_60,
+         c.q1 + c.q2 + c.q3 + c.q4 + c.q5
+           + 3 * ((c.m1 - c.m2) ^ 2 + (c.m1 - c.m3) ^ 2 + (c.m2 - c.m3) ^ 2
+                  + (c.m1 - c.m4) ^ 2 + (c.m2 - c.m4) ^ 2 + (c.m3 - c.m4) ^ 2
+                  + (c.m1 - c.m5) ^ 2 + (c.m2 - c.m5) ^ 2 + (c.m3 - c.m5) ^ 2 + (c.m4 - c.m5) ^ 2) as m2_75,
+         c.x1 as max15, greatest(c.x1, c.x2) as max30, greatest(c.x1, c.x2, c.x3) as max45,
+         greatest(c.x1, c.x2, c.x3, c.x4) as max60, greatest(c.x1, c.x2, c.x3, c.x4, c.x5) as max75,
+         c.n1 as min15, least(c.n1, c.n2) as min30, least(c.n1, c.n2, c.n3) as min45,
+         least(c.n1, c.n2, c.n3, c.n4) as min60, least(c.n1, c.n2, c.n3, c.n4, c.n5) as min75
+    from lagged c
+   where c.ts_utc >= p_from
+  offset 0
+),
+features as (
+  -- the 30 window columns, in d units: (x - r_t) / r_t
+  select f.ts_utc, f.rate,
+         15 * (f.mean15 - f.rate) / f.rate as w15_bqx_return, (f.max15 - f.rate) / f.rate as w15_bqx_max,
+         (f.min15 - f.rate) / f.rate as w15_bqx_min, (f.mean15 - f.rate) / f.rate as w15_bqx_avg,
+         case when f.max15 = f.min15 then 0 else pg_catalog.sqrt(greatest(f.m2_15, 0) / 14) / f.rate end as w15_bqx_stdev,
+         (f.e15 - f.rate) / f.rate as w15_bqx_endpoint,
+         30 * (f.mean30 - f.rate) / f.rate as w30_bqx_return, (f.max30 - f.rate) / f.rate as w30_bqx_max,
+         (f.min30 - f.rate) / f.rate as w30_bqx_min, (f.mean30 - f.rate) / f.rate as w30_bqx_avg,
+         case when f.max30 = f.min30 then 0 else pg_catalog.sqrt(greatest(f.m2_30, 0) / 29) / f.rate end as w30_bqx_stdev,
+         (f.e30 - f.rate) / f.rate as w30_bqx_endpoint,
+         45 * (f.mean45 - f.rate) / f.rate as w45_bqx_return, (f.max45 - f.rate) / f.rate as w45_bqx_max,
+         (f.min45 - f.rate) / f.rate as w45_bqx_min, (f.mean45 - f.rate) / f.rate as w45_bqx_avg,
+         case when f.max45 = f.min45 then 0 else pg_catalog.sqrt(greatest(f.m2_45, 0) / 44) / f.rate end as w45_bqx_stdev,
+         (f.e45 - f.rate) / f.rate as w45_bqx_endpoint,
+         60 * (f.mean60 - f.rate) / f.rate as w60_bqx_return, (f.max60 - f.rate) / f.rate as w60_bqx_max,
+         (f.min60 - f.rate) / f.rate as w60_bqx_min, (f.mean60 - f.rate) / f.rate as w60_bqx_avg,
+         case when f.max60 = f.min60 then 0 else pg_catalog.sqrt(greatest(f.m2_60, 0) / 59) / f.rate end as w60_bqx_stdev,
+         (f.e60 - f.rate) / f.rate as w60_bqx_endpoint,
+         75 * (f.mean75 - f.rate) / f.rate as w75_bqx_return, (f.max75 - f.rate) / f.rate as w75_bqx_max,
+         (f.min75 - f.rate) / f.rate as w75_bqx_min, (f.mean75 - f.rate) / f.rate as w75_bqx_avg,
+         case when f.max75 = f.min75 then 0 else pg_catalog.sqrt(greatest(f.m2_75, 0) / 74) / f.rate end as w75_bqx_stdev,
+         (f.e75 - f.rate) / f.rate as w75_bqx_endpoint
+    from combined f
+  offset 0
+),
+spread as (
+  -- window averages shifted by w15_bqx_avg, then their mean: five equal averages give
+  -- exactly 0 deviations, so agg_avg_stdev is exactly 0 for them
+  select s.*, (s.b30 + s.b45 + s.b60 + s.b75) / 5 as b_mean
+    from (select g.*, g.w30_bqx_avg - g.w15_bqx_avg as b30, g.w45_bqx_avg - g.w15_bqx_avg as b45,
+                 g.w60_bqx_avg - g.w15_bqx_avg as b60, g.w75_bqx_avg - g.w15_bqx_avg as b75
+            from features g
+          offset 0) s
+  offset 0
+)
+-- the seven aggregates; every one is NULL unless w75 (hence every window) is defined
+select p_pair, g.ts_utc, g.rate,
+       g.w15_bqx_return, g.w15_bqx_max, g.w15_bqx_min, g.w15_bqx_avg, g.w15_bqx_stdev, g.w15_bqx_endpoint,
+       g.w30_bqx_return, g.w30_bqx_max, g.w30_bqx_min, g.w30_bqx_avg, g.w30_bqx_stdev, g.w30_bqx_endpoint,
+       g.w45_bqx_return, g.w45_bqx_max, g.w45_bqx_min, g.w45_bqx_avg, g.w45_bqx_stdev, g.w45_bqx_endpoint,
+       g.w60_bqx_return, g.w60_bqx_max, g.w60_bqx_min, g.w60_bqx_avg, g.w60_bqx_stdev, g.w60_bqx_endpoint,
+       g.w75_bqx_return, g.w75_bqx_max, g.w75_bqx_min, g.w75_bqx_avg, g.w75_bqx_stdev, g.w75_bqx_endpoint,
+       (g.w15_bqx_avg + g.w30_bqx_avg + g.w45_bqx_avg + g.w60_bqx_avg + g.w75_bqx_avg) / 5 as agg_avg_mean,
+       pg_catalog.sqrt((g.b_mean ^ 2 + (g.b30 - g.b_mean) ^ 2 + (g.b45 - g.b_mean) ^ 2
+                        + (g.b60 - g.b_mean) ^ 2 + (g.b75 - g.b_mean) ^ 2) / 4) as agg_avg_stdev,
+       -- sum over W of (W - 45)(a_W - mean) / 2250; the weights sum to 0, so the mean drops out
+       (30 * (g.w75_bqx_avg - g.w15_bqx_avg) + 15 * (g.w60_bqx_avg - g.w30_bqx_avg)) / 2250 as agg_avg_slope,
+       g.w75_bqx_max - g.w75_bqx_min as agg_range,
+       (g.w15_bqx_endpoint + g.w30_bqx_endpoint + g.w45_bqx_endpoint + g.w60_bqx_endpoint + g.w75_bqx_endpoint) / 5
+         as agg_endpoint_mean,
+       (g.w15_bqx_stdev + g.w30_bqx_stdev + g.w45_bqx_stdev + g.w60_bqx_stdev + g.w75_bqx_stdev) / 5 as agg_stdev_mean,
+       case when g.w75_bqx_return is not null then
+         (case when pg_catalog.abs(g.w15_bqx_return) <= 1e-12 then 0 else pg_catalog.sign(g.w15_bqx_return) end
+        + case when pg_catalog.abs(g.w30_bqx_return) <= 1e-12 then 0 else pg_catalog.sign(g.w30_bqx_return) end
+        + case when pg_catalog.abs(g.w45_bqx_return) <= 1e-12 then 0 else pg_catalog.sign(g.w45_bqx_return) end
+        + case when pg_catalog.abs(g.w60_bqx_return) <= 1e-12 then 0 else pg_catalog.sign(g.w60_bqx_return) end
+        + case when pg_catalog.abs(g.w75_bqx_return) <= 1e-12 then 0 else pg_catalog.sign(g.w75_bqx_return) end)::integer
+       end as agg_sign_balance
+  from spread g
+$$;
+
+comment on function bqx_internal.engine_sql(text, timestamptz, timestamptz) is
+  'internal: the portable SQL engine. BQX rows for the good bars of p_pair in [p_from, p_to), reading 75 good bars of lookback; 15-bar blocks combined with Chan''s formula.';

@@ -1,0 +1,26 @@
+-- The per-pair partition bqx.bqx_<pair> of bqx.bqx (itself partitioned by month),
+-- created on first use.
+create or replace function bqx_internal.ensure_pair_partition(p_pair text)
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_name text := 'bqx_' || pg_catalog.lower(p_pair);
+begin
+  if pg_catalog.to_regclass(pg_catalog.format('bqx.%I', v_name)) is not null then
+    return;
+  end if;
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('bqx.pair_partition:' || p_pair, 0));
+  if pg_catalog.to_regclass(pg_catalog.format('bqx.%I', v_name)) is null then
+    execute pg_catalog.format(
+      'create table bqx.%I partition of bqx.bqx for values in (%L) partition by range (ts_utc)', v_name, p_pair);
+    execute pg_catalog.format(
+      'comment on table bqx.%I is %L', v_name, 'BQX rows of ' || p_pair || ', one leaf partition per month');
+  end if;
+end;
+$$;
+
+comment on function bqx_internal.ensure_pair_partition(text) is
+  'internal: create the per-pair partition bqx.bqx_<pair> (partitioned by month) if it does not exist.';

@@ -1,0 +1,26 @@
+-- CALL bqx.backfill('EURUSD', '2024-07'): compute and store one pair-month.
+create or replace procedure bqx.backfill(
+  pair  text,
+  month text,
+  inout rows_written bigint default null,
+  inout bad_bars     bigint default null,
+  inout engine       text   default null
+)
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_pair   text := bqx_internal.check_pair(backfill.pair);
+  v_bounds record;
+  v_result record;
+begin
+  select * into v_bounds from bqx_internal.parse_month(backfill.month);
+  select * into v_result from bqx_internal.write_month(v_pair, v_bounds.month_start, v_bounds.month_end);
+  rows_written := v_result.rows_written;
+  bad_bars     := v_result.bad_bars;
+  engine       := v_result.engine;
+end;
+$$;
+
+comment on procedure bqx.backfill(text, text, bigint, bigint, text) is
+  'Compute and store the BQX rows of one pair-month (pair like ''EURUSD'', lower case accepted; month ''YYYY-MM'', UTC). Replaces the month atomically; returns rows_written, bad_bars (left out) and the engine used.';
