@@ -1,0 +1,11 @@
+// `bqx db ...` alone (no other commands), run by test/local-cluster.test.ts through tsx so
+// that it tests the real command in its own process, independent of the rest of the CLI.
+import { Command } from 'commander';
+import { registerDb } from '../../scripts/commands/db.js';
+
+const program = new Command().name('bqx');
+registerDb(program);
+program.parseAsync(process.argv).catch((err: unknown) => {
+  console.error(`bqx: ${(err as Error).message ?? String(err)}`);
+  process.exitCode = 1;
+});
