@@ -60,8 +60,8 @@ export function naiveRow(before: readonly number[], r: number): FeatureRow {
     const sum = defined ? d.reduce((a, b) => a + b, 0) : null;
     const mean = sum === null ? null : sum / w;
     row[windowColumn(w, 'return')] = sum;
-    row[windowColumn(w, 'max')] = defined ? Math.max(...d) : null;
-    row[windowColumn(w, 'min')] = defined ? Math.min(...d) : null;
+    row[windowColumn(w, 'max')] = defined ? d.reduce((a, b) => (b > a ? b : a)) : null;
+    row[windowColumn(w, 'min')] = defined ? d.reduce((a, b) => (b < a ? b : a)) : null;
     row[windowColumn(w, 'avg')] = mean;
     row[windowColumn(w, 'stdev')] =
       mean === null ? null : Math.sqrt(d.reduce((a, x) => a + (x - mean) ** 2, 0) / (w - 1));
