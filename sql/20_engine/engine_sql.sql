@@ -12,7 +12,8 @@
 -- (Chan's parallel formula for equal-size blocks, written with pairwise differences so
 -- nothing is subtracted from a large sum). Block mean and M2 come from bqx_internal.moments
 -- (Postgres's Youngs-Cramer float8_accum), accurate for tiny variances at any level.
--- A window whose max equals its min is flat and gets stdev exactly 0.
+-- A window whose max equals its min is flat and gets stdev exactly 0. (A negative M2
+-- from rounding is clamped with CASE, not GREATEST, which would turn NULL into 0.)
 -- d_i = (r_{t-i} - r_t) / r_t, so every metric is computed on raw rates and divided by r_t
 -- once: return = W (mean_W - r_t) / r_t, max = (max_W - r_t) / r_t, stdev = sd_W / r_t.
 create or replace function bqx_internal.engine_sql(
@@ -83,10 +84,17 @@ combined as (
            + 3 * ((c.m1 - c.m2) ^ 2 + (c.m1 - c.m3) ^ 2 + (c.m2 - c.m3) ^ 2
                   + (c.m1 - c.m4) ^ 2 + (c.m2 - c.m4) ^ 2 + (c.m3 - c.m4) ^ 2
                   + (c.m1 - c.m5) ^ 2 + (c.m2 - c.m5) ^ 2 + (c.m3 - c.m5) ^ 2 + (c.m4 - c.m5) ^ 2) as m2_75,
-         c.x1 as max15, greatest(c.x1, c.x2) as max30, greatest(c.x1, c.x2, c.x3) as max45,
-         greatest(c.x1, c.x2, c.x3, c.x4) as max60, greatest(c.x1, c.x2, c.x3, c.x4, c.x5) as max75,
-         c.n1 as min15, least(c.n1, c.n2) as min30, least(c.n1, c.n2, c.n3) as min45,
-         least(c.n1, c.n2, c.n3, c.n4) as min60, least(c.n1, c.n2, c.n3, c.n4, c.n5) as min75
+         -- GREATEST/LEAST skip NULLs: a window is combined only when it is defined
+         c.x1 as max15,
+         case when c.e30 is not null then greatest(c.x1, c.x2) end as max30,
+         case when c.e45 is not null then greatest(c.x1, c.x2, c.x3) end as max45,
+         case when c.e60 is not null then greatest(c.x1, c.x2, c.x3, c.x4) end as max60,
+         case when c.e75 is not null then greatest(c.x1, c.x2, c.x3, c.x4, c.x5) end as max75,
+         c.n1 as min15,
+         case when c.e30 is not null then least(c.n1, c.n2) end as min30,
+         case when c.e45 is not null then least(c.n1, c.n2, c.n3) end as min45,
+         case when c.e60 is not null then least(c.n1, c.n2, c.n3, c.n4) end as min60,
+         case when c.e75 is not null then least(c.n1, c.n2, c.n3, c.n4, c.n5) end as min75
     from lagged c
    where c.ts_utc >= p_from
   offset 0
@@ -96,23 +104,23 @@ features as (
   select f.ts_utc, f.rate,
          15 * (f.mean15 - f.rate) / f.rate as w15_bqx_return, (f.max15 - f.rate) / f.rate as w15_bqx_max,
          (f.min15 - f.rate) / f.rate as w15_bqx_min, (f.mean15 - f.rate) / f.rate as w15_bqx_avg,
-         case when f.max15 = f.min15 then 0 else pg_catalog.sqrt(greatest(f.m2_15, 0) / 14) / f.rate end as w15_bqx_stdev,
+         case when f.max15 = f.min15 then 0 else pg_catalog.sqrt(case when f.m2_15 < 0 then 0 else f.m2_15 end / 14) / f.rate end as w15_bqx_stdev,
          (f.e15 - f.rate) / f.rate as w15_bqx_endpoint,
          30 * (f.mean30 - f.rate) / f.rate as w30_bqx_return, (f.max30 - f.rate) / f.rate as w30_bqx_max,
          (f.min30 - f.rate) / f.rate as w30_bqx_min, (f.mean30 - f.rate) / f.rate as w30_bqx_avg,
-         case when f.max30 = f.min30 then 0 else pg_catalog.sqrt(greatest(f.m2_30, 0) / 29) / f.rate end as w30_bqx_stdev,
+         case when f.max30 = f.min30 then 0 else pg_catalog.sqrt(case when f.m2_30 < 0 then 0 else f.m2_30 end / 29) / f.rate end as w30_bqx_stdev,
          (f.e30 - f.rate) / f.rate as w30_bqx_endpoint,
          45 * (f.mean45 - f.rate) / f.rate as w45_bqx_return, (f.max45 - f.rate) / f.rate as w45_bqx_max,
          (f.min45 - f.rate) / f.rate as w45_bqx_min, (f.mean45 - f.rate) / f.rate as w45_bqx_avg,
-         case when f.max45 = f.min45 then 0 else pg_catalog.sqrt(greatest(f.m2_45, 0) / 44) / f.rate end as w45_bqx_stdev,
+         case when f.max45 = f.min45 then 0 else pg_catalog.sqrt(case when f.m2_45 < 0 then 0 else f.m2_45 end / 44) / f.rate end as w45_bqx_stdev,
          (f.e45 - f.rate) / f.rate as w45_bqx_endpoint,
          60 * (f.mean60 - f.rate) / f.rate as w60_bqx_return, (f.max60 - f.rate) / f.rate as w60_bqx_max,
          (f.min60 - f.rate) / f.rate as w60_bqx_min, (f.mean60 - f.rate) / f.rate as w60_bqx_avg,
-         case when f.max60 = f.min60 then 0 else pg_catalog.sqrt(greatest(f.m2_60, 0) / 59) / f.rate end as w60_bqx_stdev,
+         case when f.max60 = f.min60 then 0 else pg_catalog.sqrt(case when f.m2_60 < 0 then 0 else f.m2_60 end / 59) / f.rate end as w60_bqx_stdev,
          (f.e60 - f.rate) / f.rate as w60_bqx_endpoint,
          75 * (f.mean75 - f.rate) / f.rate as w75_bqx_return, (f.max75 - f.rate) / f.rate as w75_bqx_max,
          (f.min75 - f.rate) / f.rate as w75_bqx_min, (f.mean75 - f.rate) / f.rate as w75_bqx_avg,
-         case when f.max75 = f.min75 then 0 else pg_catalog.sqrt(greatest(f.m2_75, 0) / 74) / f.rate end as w75_bqx_stdev,
+         case when f.max75 = f.min75 then 0 else pg_catalog.sqrt(case when f.m2_75 < 0 then 0 else f.m2_75 end / 74) / f.rate end as w75_bqx_stdev,
          (f.e75 - f.rate) / f.rate as w75_bqx_endpoint
     from combined f
   offset 0
