@@ -1,10 +1,13 @@
 #!/bin/sh
 # bqx test image entrypoint: PostgreSQL 15 + pg_cron, one throwaway cluster per container.
 #
-# First start: initdb as the postgres user (trust auth, also for host connections: this
-# image is for tests and local throwaway use only), create database "bqx", write the
+# First start: initdb as the postgres user, create database "bqx", write the
 # bqx settings (pg_cron preloaded for database bqx, settings sized for bulk loads; the
 # same as the embedded cluster of `bqx db start`, see scripts/lib/local-cluster.ts).
+# Authentication: local (socket) connections are trusted; host connections are trusted
+# too unless POSTGRES_PASSWORD is set, then they need that password (scram-sha-256) for
+# the superuser postgres. The test harness sets a random one, because published ports
+# listen on every interface of the host.
 # Then exec postgres in the foreground as PID 1. Extra server settings can be passed
 # as arguments: docker run IMAGE -c work_mem=128MB
 set -eu
@@ -19,11 +22,18 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   chown postgres:postgres "$PGDATA"
   chmod 700 "$PGDATA"
   mkdir -p /var/run/postgresql && chown postgres:postgres /var/run/postgresql
-  as_postgres "$PGBIN/initdb" -D "$PGDATA" -U postgres --auth-local=trust --auth-host=trust \
+  auth=trust; pwopt=
+  if [ -n "${POSTGRES_PASSWORD:-}" ]; then
+    auth=scram-sha-256
+    printf '%s\n' "$POSTGRES_PASSWORD" > /tmp/pgpass.init
+    chown postgres /tmp/pgpass.init; chmod 600 /tmp/pgpass.init
+    pwopt=--pwfile=/tmp/pgpass.init
+  fi
+  as_postgres "$PGBIN/initdb" -D "$PGDATA" -U postgres --auth-local=trust --auth-host=$auth $pwopt \
     --encoding=UTF8 --no-locale >/tmp/initdb.log 2>&1 || { cat /tmp/initdb.log >&2; exit 1; }
-  # Any client address may connect (trust): the container's port is only published
-  # where the test harness asks for it.
-  echo 'host all all all trust' >> "$PGDATA/pg_hba.conf"
+  rm -f /tmp/pgpass.init
+  # clients from any address (the container's published port)
+  echo "host all all all $auth" >> "$PGDATA/pg_hba.conf"
   echo "CREATE DATABASE bqx" | as_postgres "$PGBIN/postgres" --single -D "$PGDATA" postgres >/dev/null
   cat >> "$PGDATA/postgresql.conf" <<'CONF'
 
@@ -48,7 +58,7 @@ shared_preload_libraries = 'pg_cron'
 cron.database_name = 'bqx'
 cron.use_background_workers = on
 cron.max_running_jobs = 16
-cron.host = '127.0.0.1'
+cron.host = '/var/run/postgresql'
 # a throwaway test container: durability is not needed
 fsync = off
 full_page_writes = off

@@ -1,0 +1,37 @@
+// Values that test/support/global-setup.ts hands to the test files (vitest provide/inject).
+export type TestBackend = 'url' | 'testcontainers' | 'embedded';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** superuser URL of the `postgres` database on the test server */
+    bqxAdminUrl: string;
+    /** URL of the migrated cron.database_name database, '' when pg_cron is not preloaded */
+    bqxCronUrl: string;
+    /** which server: 'url' (BQX_TEST_DATABASE_URL), 'testcontainers' or 'embedded' */
+    bqxBackend: TestBackend;
+    /** one human-readable line describing it */
+    bqxBackendDescription: string;
+  }
+}
+
+export const TEST_IMAGE = process.env.BQX_TEST_IMAGE ?? 'bqx-test/postgres15-cron:1';
+export const TEMPLATE_DB = 'bqx_template';
+export const TEST_DB_PREFIX = 'bqx_t_';
+
+/** the same server, another database */
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${encodeURIComponent(database)}`;
+  return u.toString();
+}
+
+/** the URL with its password masked, for printing */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
