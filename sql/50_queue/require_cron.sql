@@ -1,0 +1,30 @@
+-- bqx.schedule needs pg_cron installed in this database.
+create or replace function bqx_internal.require_cron()
+returns void
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_cron_db  text := pg_catalog.current_setting('cron.database_name', true);
+  v_preload  text := pg_catalog.current_setting('shared_preload_libraries', true);
+begin
+  if exists (select from pg_catalog.pg_extension e where e.extname = 'pg_cron') then
+    return;
+  end if;
+  if coalesce(v_preload, '') !~ '(^|[ ,])pg_cron($|[ ,])' then
+    perform bqx_internal.raise_error('55000',
+      pg_catalog.format('pg_cron is not installed in database %s', pg_catalog.current_database()),
+      'pg_cron is not in shared_preload_libraries on this server.',
+      'Add pg_cron to shared_preload_libraries, set cron.database_name, restart, run bqx migrate; or run the workers from Node: bqx backfill --via node.');
+  end if;
+  perform bqx_internal.raise_error('55000',
+    pg_catalog.format('pg_cron is not installed in database %s', pg_catalog.current_database()),
+    pg_catalog.format('pg_cron runs in the database named by cron.database_name (%s) and can only be created there.',
+      coalesce(v_cron_db, 'postgres')),
+    'Install bqx in that database, or run the workers from Node: bqx backfill --via node.');
+end;
+$$;
+
+comment on function bqx_internal.require_cron() is
+  'internal: raise 55000 with DETAIL and HINT unless the pg_cron extension is installed in this database.';
