@@ -2,7 +2,7 @@
 // random series and on real HistData bars, every column within the contract tolerance
 // |a - b| <= 1e-12 + 1e-9 |b| (BQX-SPEC.md section 3).
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { computeFeatures, type FeatureResult } from '../plv8-src/kernel.js';
 import {
   BQX_COLUMNS,
@@ -27,6 +27,9 @@ import {
   type RateValue,
 } from './support/random-series.js';
 import { histdataAvailable, readHistdataCloses } from './support/histdata.js';
+
+// Long series; no database needed, so this file also runs without the project's vitest config.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 const N = 50_000;
 

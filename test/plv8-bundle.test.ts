@@ -7,7 +7,7 @@
 import { buildSync } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import vm from 'node:vm';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   BUNDLE_PLACEHOLDER,
   kernelBundle,
@@ -25,6 +25,9 @@ import {
   sprinkleBadBars,
   type RateValue,
 } from './support/random-series.js';
+
+// Long series; no database needed, so this file also runs without the project's vitest config.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 const SQL_FILE = 'sql/plv8/engine_plv8.sql';
 
