@@ -1,12 +1,15 @@
-// Reads the first bars of the real HistData.com M1 files in /work/shared/data/histdata
+// Reads the first bars of the real HistData.com M1 files in ../shared/data/histdata
 // (zip with one CSV: `YYYYMMDD HHMMSS;open;high;low;close;volume`, EST = fixed UTC-5).
 // Streams the zip and stops after `limit` lines, so it costs a few tens of ms.
 
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { projectRoot } from '../../scripts/lib/paths.js';
 import { createInterface } from 'node:readline';
 import yauzl from 'yauzl';
 
-export const HISTDATA_DIR = process.env.BQX_HISTDATA_DIR ?? '/work/shared/data/histdata';
+// ../shared/data/histdata beside the repository (as in CI), unless BQX_HISTDATA_DIR says otherwise
+export const HISTDATA_DIR = process.env.BQX_HISTDATA_DIR ?? resolve(projectRoot, '../shared/data/histdata');
 
 export function histdataZip(pair: string, year: number): string {
   return `${HISTDATA_DIR}/HISTDATA_COM_ASCII_${pair}_M1${year}.zip`;
