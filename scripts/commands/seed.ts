@@ -1,0 +1,69 @@
+// bqx seed --pairs EURUSD,GBPJPY|all --from 2024-07 [--to 2025-06] [--seed N]
+import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { redactUrl, resolveConnection } from '../lib/connection.js';
+import { DEFAULT_SEED, seedBars, type SeedProgress } from '../seed/index.js';
+import { parseMonthRange, parseSeed } from '../seed/options.js';
+
+interface SeedCliOptions {
+  pairs: string;
+  from: string;
+  to?: string;
+  seed: string;
+  connections: string;
+}
+
+export function registerSeed(program: Command): void {
+  program
+    .command('seed')
+    .description(
+      'write deterministic synthetic one-minute bars into bqx.m1 (28 pairs from 7 simulated USD legs, Sunday 22:00 to Friday 22:00 UTC); replaces the pair-months it writes',
+    )
+    .requiredOption('--pairs <list>', 'comma-separated pairs (EURUSD,GBPJPY) or "all" (every registered pair)')
+    .requiredOption('--from <YYYY-MM>', 'first month (UTC)')
+    .option('--to <YYYY-MM>', 'last month, inclusive (default: --from)')
+    .option('--seed <n>', 'random seed, 0 .. 4294967295', String(DEFAULT_SEED))
+    .option('--connections <n>', 'loading connections, 1 or 2', '2')
+    .action(async (o: SeedCliOptions) => {
+      // check the arguments before starting or connecting to anything
+      parseMonthRange(o.from, o.to);
+      const seed = parseSeed(o.seed);
+      const connections = Number(o.connections);
+      const conn = await resolveConnection();
+      console.log(`bqx: seeding ${o.pairs} ${o.from}..${o.to ?? o.from} (seed ${seed}) into ${redactUrl(conn.connectionString)} (${conn.source})`);
+
+      const tty = process.stdout.isTTY === true;
+      let bar: cliProgress.SingleBar | undefined;
+      let lastLine = 0;
+      const onProgress = (p: SeedProgress) => {
+        if (tty) {
+          if (!bar) {
+            bar = new cliProgress.SingleBar(
+              { format: 'seed [{bar}] {percentage}% | {value}/{total} pair-months | {bars} bars | {last} | ETA {eta_formatted}', hideCursor: true },
+              cliProgress.Presets.shades_classic,
+            );
+            bar.start(p.total, 0, { bars: 0, last: '' });
+          }
+          bar.update(p.done, { bars: p.bars.toLocaleString('en-US'), last: `${p.pair} ${p.month}` });
+        } else {
+          const now = Date.now();
+          // plain lines: at most one every 2 s, plus the last
+          if (p.done === p.total || now - lastLine >= 2000) {
+            lastLine = now;
+            console.log(`seed: ${p.done}/${p.total} pair-months, ${p.bars} bars (last ${p.pair} ${p.month}: ${p.rows})`);
+          }
+        }
+      };
+      try {
+        const r = await seedBars(conn.connectionString, { pairs: o.pairs, from: o.from, to: o.to, seed, connections, onProgress });
+        bar?.stop();
+        const rate = r.seconds > 0 ? Math.round(r.bars / r.seconds) : r.bars;
+        console.log(
+          `bqx: seeded ${r.bars.toLocaleString('en-US')} bars (${r.pairs.length} pairs x ${r.pairMonths / r.pairs.length} months, seed ${r.seed}) in ${r.seconds.toFixed(1)} s (${rate.toLocaleString('en-US')} bars/s)`,
+        );
+        console.log(`bqx: next: compute the features, e.g. CALL bqx.backfill('${r.pairs[0]}', '${r.from}')`);
+      } finally {
+        bar?.stop();
+      }
+    });
+}

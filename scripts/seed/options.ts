@@ -1,0 +1,97 @@
+// Argument checking for `bqx seed` and seedBars(): clear errors naming the argument and
+// what was expected, with a SQLSTATE and a hint (printed by scripts/cli.ts).
+import { FIRST_YEAR, LAST_YEAR, monthIndex, pairSpec, type PairSpec } from './market-model.js';
+
+/** A user-facing error: message + SQLSTATE + hint, like a Postgres error. */
+export class SeedError extends Error {
+  readonly code: string;
+  readonly hint?: string;
+  constructor(message: string, code: string, hint?: string) {
+    super(message);
+    this.name = 'SeedError';
+    this.code = code;
+    this.hint = hint;
+  }
+}
+
+const INVALID = '22023'; // invalid_parameter_value
+
+/** 'YYYY-MM' to a month index (months since 2000-01). */
+export function parseSeedMonth(value: unknown, name: string): number {
+  const m = typeof value === 'string' ? /^(\d{4})-(\d{2})$/.exec(value) : null;
+  const year = m ? Number(m[1]) : NaN;
+  const month = m ? Number(m[2]) : NaN;
+  if (!m || month < 1 || month > 12) {
+    throw new SeedError(
+      `${name} must be a month YYYY-MM, got ${JSON.stringify(value ?? null)}`,
+      INVALID,
+      'e.g. 2024-07 (a UTC calendar month)',
+    );
+  }
+  if (year < FIRST_YEAR || year > LAST_YEAR) {
+    throw new SeedError(
+      `${name} must be a month between ${FIRST_YEAR}-01 and ${LAST_YEAR}-12, got ${value}`,
+      INVALID,
+      `the synthetic market starts at its epoch ${FIRST_YEAR}-01`,
+    );
+  }
+  return monthIndex(year, month);
+}
+
+/** The month range [from, to] as indices; `to` defaults to `from`. */
+export function parseMonthRange(from: unknown, to: unknown): { from: number; to: number } {
+  const f = parseSeedMonth(from, 'from');
+  const t = to === undefined || to === null ? f : parseSeedMonth(to, 'to');
+  if (f > t) {
+    throw new SeedError(`from (${from}) is after to (${to})`, INVALID, 'from and to are inclusive months with from <= to');
+  }
+  return { from: f, to: t };
+}
+
+/** Seed: an integer 0 .. 2^32-1. */
+export function parseSeed(value: unknown): number {
+  const n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 0xffffffff) {
+    throw new SeedError(
+      `seed must be an integer between 0 and 4294967295, got ${JSON.stringify(value ?? null)}`,
+      INVALID,
+    );
+  }
+  return n;
+}
+
+/**
+ * Pairs: 'all' (every registered pair) or a list / comma-separated string of pairs, each
+ * of which must be registered in bqx.pairs and made of two of the eight currencies.
+ */
+export function parsePairs(value: unknown, registered: readonly string[]): PairSpec[] {
+  let names: string[];
+  if (value === 'all' || (Array.isArray(value) && value.length === 1 && value[0] === 'all')) {
+    // every registered pair the market can price (a user's XAUUSD is skipped)
+    names = registered.filter((r) => pairSpec(r) !== undefined).sort();
+  } else if (typeof value === 'string') {
+    names = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  } else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) {
+    names = value as string[];
+  } else {
+    throw new SeedError(`pairs must be "all" or a list of pairs, got ${JSON.stringify(value ?? null)}`, INVALID);
+  }
+  if (names.length === 0) throw new SeedError('pairs must name at least one pair', INVALID, 'e.g. --pairs EURUSD,USDJPY or --pairs all');
+  const out: PairSpec[] = [];
+  const seen = new Set<string>();
+  for (const raw of names) {
+    const name = raw.toUpperCase();
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const spec = pairSpec(name);
+    if (!spec || !registered.includes(name)) {
+      throw new SeedError(
+        `unknown pair ${JSON.stringify(raw)}: the seed generates registered pairs of AUD CAD CHF EUR GBP JPY NZD USD`,
+        INVALID,
+        `registered pairs: ${[...registered].sort().join(' ')}`,
+      );
+    }
+    out.push(spec);
+  }
+  return out;
+}
