@@ -4,9 +4,6 @@ import { Command } from 'commander';
 import { registerDb } from './commands/db.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerSeed } from './commands/seed.js';
-import { registerBackfill } from './commands/backfill.js';
-import { registerStatus } from './commands/status.js';
-import { registerReport } from './commands/report.js';
 
 const program = new Command();
 program
@@ -17,9 +14,6 @@ program
 registerDb(program);
 registerMigrate(program);
 registerSeed(program);
-registerBackfill(program);
-registerStatus(program);
-registerReport(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const e = err as { message?: string; code?: string; detail?: string; hint?: string };
