@@ -3,6 +3,9 @@
 import { Command } from 'commander';
 import { registerDb } from './commands/db.js';
 import { registerMigrate } from './commands/migrate.js';
+import { registerBackfill } from './commands/backfill.js';
+import { registerStatus } from './commands/status.js';
+import { registerReport } from './commands/report.js';
 import { registerSeed } from './commands/seed.js';
 
 const program = new Command();
@@ -13,6 +16,9 @@ program
 
 registerDb(program);
 registerMigrate(program);
+registerBackfill(program);
+registerStatus(program);
+registerReport(program);
 registerSeed(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -11,17 +11,24 @@ volatile
 set search_path = ''
 as $$
 declare
-  v_job bqx.jobs;
+  v_job     bqx.jobs;
+  v_skipped bigint[] := '{}';
 begin
-  for v_job in
-    select j.*
-      from bqx.jobs j
-     where j.status in ('running', 'pending')
-     order by j.status = 'running' desc, j.month_start, j.pair
-       for update skip locked
   loop
+    -- one row at a time (a cursor would lock a prefetched batch and hide it from others)
+    select j.* into v_job
+      from bqx.jobs j
+     where j.status in ('running', 'pending') and j.job_id <> all (v_skipped)
+     order by j.status = 'running' desc, j.month_start, j.pair
+     limit 1
+       for update skip locked;
+    exit when not found;
+
     -- a live worker holds the lock of its running job: skip it
-    continue when not pg_catalog.pg_try_advisory_lock(bqx_internal.job_lock_class(), v_job.job_id::integer);
+    if not pg_catalog.pg_try_advisory_lock(bqx_internal.job_lock_class(), v_job.job_id::integer) then
+      v_skipped := v_skipped || v_job.job_id;
+      continue;
+    end if;
 
     if v_job.status = 'running' and v_job.attempts >= v_job.max_attempts then
       update bqx.jobs j
@@ -29,6 +36,7 @@ begin
              last_error = pg_catalog.format('worker %s died during attempt %s of %s', v_job.worker, v_job.attempts, v_job.max_attempts)
        where j.job_id = v_job.job_id;
       perform bqx_internal.release_job(v_job.job_id);
+      v_skipped := v_skipped || v_job.job_id;
       continue;
     end if;
 

@@ -7,7 +7,7 @@
 revoke execute on all functions in schema bqx_internal from public;
 revoke execute on all procedures in schema bqx_internal from public;
 revoke execute on procedure bqx.backfill(text, text, bigint, bigint, text) from public;
-revoke execute on procedure bqx.work(integer, integer, text, boolean) from public;
+revoke execute on procedure bqx.work(integer, integer, text, boolean, integer) from public;
 revoke execute on function bqx.enqueue(text[], text, text, boolean) from public;
 revoke execute on function bqx.schedule(integer, integer, boolean) from public;
 revoke execute on function bqx.unschedule() from public;
@@ -15,7 +15,7 @@ revoke execute on function bqx.unschedule() from public;
 grant execute on all functions in schema bqx_internal to bqx_writer;
 grant execute on all procedures in schema bqx_internal to bqx_writer;
 grant execute on procedure bqx.backfill(text, text, bigint, bigint, text) to bqx_writer;
-grant execute on procedure bqx.work(integer, integer, text, boolean) to bqx_writer;
+grant execute on procedure bqx.work(integer, integer, text, boolean, integer) to bqx_writer;
 grant execute on function bqx.enqueue(text[], text, text, boolean) to bqx_writer;
 grant execute on function bqx.schedule(integer, integer, boolean) to bqx_writer;
 grant execute on function bqx.unschedule() to bqx_writer;

@@ -1,0 +1,173 @@
+// runBackfill(): enqueue the pair-months, then drain the queue with N Node workers (each
+// a connection calling CALL bqx.work(max_jobs => 1) in a loop, so progress is visible
+// and a stop request takes effect between jobs) or with the pg_cron workers
+// (bqx.schedule), while a monitor connection reads the progress views.
+// The same SQL runs either way; a killed worker's job is re-run by the others.
+import pg from 'pg';
+import { readSnapshot, type Snapshot } from './snapshot.js';
+
+export interface BackfillOptions {
+  /** pairs to backfill; null or undefined = every pair registered in bqx.pairs */
+  pairs?: string[] | null;
+  from: string;
+  to: string;
+  workers?: number;
+  via?: 'node' | 'cron';
+  force?: boolean;
+  /** jobs per CALL bqx.work (node workers): 1 = stop requests act after every job */
+  jobsPerCall?: number;
+  /** called with each progress snapshot (every pollMs and when a worker finishes a job) */
+  onProgress?: (s: Snapshot) => void;
+  pollMs?: number;
+  /** abort = stop claiming new jobs; running jobs finish (node) or the watch ends (cron) */
+  signal?: AbortSignal;
+  /** worker name prefix in bqx.jobs.worker (node-1, node-2, ...) */
+  workerName?: string;
+  /** extra session settings for the worker connections (tests) */
+  workerSettings?: Record<string, string>;
+}
+
+export interface BackfillResult {
+  enqueued: number;
+  jobsRun: number;
+  done: number;
+  failed: number;
+  pending: number;
+  rows: number;
+  seconds: number;
+  rowsPerSec: number;
+  stopped: boolean;
+  final: Snapshot;
+}
+
+export class BackfillError extends Error {
+  readonly code: string;
+  readonly hint?: string;
+  constructor(message: string, code: string, hint?: string) {
+    super(message);
+    this.name = 'BackfillError';
+    this.code = code;
+    this.hint = hint;
+  }
+}
+
+function checkOptions(o: BackfillOptions): { workers: number; via: 'node' | 'cron'; jobsPerCall: number } {
+  const workers = o.workers ?? 6;
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
+    throw new BackfillError(`workers must be an integer from 1 to 64, got ${String(o.workers)}`, '22023',
+      'The seed used 6; on 2 cores, 2 to 4 workers are enough.');
+  }
+  const via = o.via ?? 'node';
+  if (via !== 'node' && via !== 'cron') {
+    throw new BackfillError(`via must be node or cron, got ${String(o.via)}`, '22023',
+      'node: workers are connections of this process; cron: pg_cron jobs inside the database.');
+  }
+  const jobsPerCall = o.jobsPerCall ?? 1;
+  if (!Number.isInteger(jobsPerCall) || jobsPerCall < 1) {
+    throw new BackfillError(`jobsPerCall must be a positive integer, got ${String(o.jobsPerCall)}`, '22023');
+  }
+  return { workers, via, jobsPerCall };
+}
+
+async function connect(connectionString: string, appName: string): Promise<pg.Client> {
+  const c = new pg.Client({ connectionString, application_name: appName });
+  c.on('error', () => {}); // a terminated backend: the worker loop sees the failed query
+  await c.connect();
+  return c;
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+  });
+
+export async function enqueue(client: pg.ClientBase, o: BackfillOptions): Promise<number> {
+  const r = await client.query(`select bqx.enqueue($1::text[], $2, $3, $4) as n`,
+    [o.pairs ?? null, o.from, o.to, o.force ?? false]);
+  return Number(r.rows[0].n);
+}
+
+export async function runBackfill(connectionString: string, opts: BackfillOptions): Promise<BackfillResult> {
+  const { workers, via, jobsPerCall } = checkOptions(opts);
+  const pollMs = opts.pollMs ?? 500;
+  const prefix = opts.workerName ?? 'node';
+  const monitor = await connect(connectionString, 'bqx backfill monitor');
+  const started = Date.now();
+  let jobsRun = 0;
+  let stopped = false;
+  try {
+    const enqueued = await enqueue(monitor, opts);
+    const pairs = opts.pairs ? opts.pairs.map((p) => p.toUpperCase()) : null;
+    const report = async () => {
+      const s = await readSnapshot(monitor, pairs);
+      opts.onProgress?.(s);
+      return s;
+    };
+    await report();
+
+    if (via === 'cron') {
+      await monitor.query(`select bqx.schedule($1)`, [workers]);
+      for (;;) {
+        await sleep(pollMs, opts.signal);
+        const s = await report();
+        if (s.overall.jobsPending + s.overall.jobsRunning === 0) break;
+        if (opts.signal?.aborted) { stopped = true; break; }
+      }
+    } else {
+      let failure: unknown;
+      const worker = async (i: number) => {
+        const c = await connect(connectionString, `bqx backfill ${prefix}-${i}`);
+        try {
+          for (const [k, v] of Object.entries(opts.workerSettings ?? {})) {
+            await c.query(`select pg_catalog.set_config($1, $2, false)`, [k, v]);
+          }
+          while (!opts.signal?.aborted && failure === undefined) {
+            const r = await c.query(`call bqx.work(max_jobs => $1, worker => $2, jobs_done => null)`,
+              [jobsPerCall, `${prefix}-${i}`]);
+            const n = Number(r.rows[0].jobs_done);
+            jobsRun += n;
+            if (n > 0) continue;
+            // nothing claimable right now: done, unless a job is pending (a moment ago
+            // locked by another claimer, or retried) or abandoned by a dead worker
+            const left = await c.query(`select pg_catalog.count(*)::int as n from bqx.job_activity
+                                         where status = 'pending' or (status = 'running' and not worker_alive)`);
+            if (left.rows[0].n === 0) break;
+            await sleep(200, opts.signal);
+          }
+        } catch (e) {
+          failure ??= e;
+        } finally {
+          await c.end().catch(() => {});
+        }
+      };
+      const running = Promise.all(Array.from({ length: workers }, (_, i) => worker(i + 1)));
+      let finished = false;
+      void running.then(() => { finished = true; });
+      while (!finished) {
+        await Promise.race([running, sleep(pollMs)]);
+        await report();
+      }
+      if (failure !== undefined) throw failure;
+      stopped = opts.signal?.aborted ?? false;
+    }
+
+    const final = await report();
+    const seconds = (Date.now() - started) / 1000;
+    const rows = final.pairs.reduce((a, p) => a + p.rowsWritten, 0);
+    return {
+      enqueued,
+      jobsRun,
+      done: final.overall.jobsDone,
+      failed: final.overall.jobsFailed,
+      pending: final.overall.jobsPending + final.overall.jobsRunning,
+      rows,
+      seconds,
+      rowsPerSec: final.overall.rowsPerSec ?? rows / seconds,
+      stopped,
+      final,
+    };
+  } finally {
+    await monitor.end().catch(() => {});
+  }
+}

@@ -1,0 +1,61 @@
+// bqx backfill --pairs EURUSD,GBPJPY|all --from 2024-07 --to 2025-06 --workers 6 [--via node|cron] [--force]
+import type { Command } from 'commander';
+import { resolveConnection } from '../lib/connection.js';
+import { BackfillError, runBackfill } from '../backfill/run.js';
+import { formatDuration, formatInt } from '../backfill/snapshot.js';
+import { defaultView } from '../backfill/view.js';
+
+export function parsePairs(value: string): string[] | null {
+  if (value.trim().toLowerCase() === 'all') return null;
+  const pairs = value.split(',').map((p) => p.trim().toUpperCase()).filter((p) => p !== '');
+  if (pairs.length === 0) throw new BackfillError(`--pairs must list pairs or be "all", got "${value}"`, '22023', 'e.g. --pairs EURUSD,GBPJPY');
+  return pairs;
+}
+
+export function registerBackfill(program: Command): void {
+  program
+    .command('backfill')
+    .description('queue pair-month jobs and run them with N workers (Node connections or pg_cron), with a live progress view')
+    .requiredOption('--from <month>', 'first month, YYYY-MM (UTC)')
+    .requiredOption('--to <month>', 'last month, YYYY-MM, included')
+    .option('--pairs <list>', 'comma-separated pairs, or all', 'all')
+    .option('--workers <n>', 'number of workers', '6')
+    .option('--via <driver>', 'node (connections of this process) or cron (pg_cron jobs in the database)', 'node')
+    .option('--force', 're-run months that are already done')
+    .action(async (o: { from: string; to: string; pairs: string; workers: string; via: string; force?: boolean }) => {
+      const workers = Number(o.workers);
+      const conn = await resolveConnection();
+      const ac = new AbortController();
+      let interrupts = 0;
+      const onSigint = () => {
+        interrupts++;
+        if (interrupts === 1) {
+          ac.abort();
+          console.error(o.via === 'cron'
+            ? '\nbqx: stopped watching; the pg_cron workers keep going (SELECT bqx.unschedule() stops them)'
+            : '\nbqx: stopping after the current jobs (Ctrl-C again to abandon them; they are re-run next time)');
+        } else {
+          process.exit(130);
+        }
+      };
+      process.on('SIGINT', onSigint);
+      const view = defaultView();
+      try {
+        const r = await runBackfill(conn.connectionString, {
+          pairs: parsePairs(o.pairs), from: o.from, to: o.to, workers, via: o.via as 'node' | 'cron',
+          force: o.force ?? false, signal: ac.signal, onProgress: (s) => view.update(s),
+        });
+        view.stop();
+        console.log(`bqx: ${r.enqueued} jobs queued; ${r.done} done, ${r.failed} failed, ${r.pending} left; `
+          + `${formatInt(r.rows)} rows in ${formatDuration(r.seconds)} (${formatInt(r.rowsPerSec)} rows/s)`);
+        if (r.stopped) console.log('bqx: stopped; run the same command again to resume');
+        if (r.failed > 0) {
+          console.log('bqx: failed jobs: SELECT * FROM bqx.failed_jobs; fix the cause and run the command again to retry them');
+          process.exitCode = 1;
+        }
+      } finally {
+        view.stop();
+        process.off('SIGINT', onSigint);
+      }
+    });
+}
