@@ -1,0 +1,34 @@
+-- The leaf partition bqx.bqx_<pair>_<yyyy>_<mm> of the pair-month containing p_ts,
+-- created empty on demand (live mode and catch-up write rows of months no backfill has
+-- made yet). Named by bqx_internal.leaf_name and bounded by bqx_internal.parse_month,
+-- exactly like the leaves bqx_internal.write_month swaps in, so a later backfill of the
+-- month simply replaces it. Creation takes the pair-month's advisory lock, the same one
+-- write_month holds, so a leaf is never created while a backfill of that month swaps it.
+create or replace function bqx_internal.ensure_month_partition(p_pair text, p_ts timestamptz)
+returns text
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_bounds record;
+  v_leaf   text;
+begin
+  select * into v_bounds
+    from bqx_internal.parse_month(pg_catalog.to_char(p_ts at time zone 'UTC', 'YYYY-MM'));
+  v_leaf := bqx_internal.leaf_name(p_pair, v_bounds.month_start);
+  if pg_catalog.to_regclass(pg_catalog.format('bqx.%I', v_leaf)) is not null then
+    return v_leaf;
+  end if;
+  perform bqx_internal.ensure_pair_partition(p_pair);
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('bqx.month:' || v_leaf, 0));
+  if pg_catalog.to_regclass(pg_catalog.format('bqx.%I', v_leaf)) is null then
+    execute pg_catalog.format('create table bqx.%I partition of bqx.%I for values from (%L) to (%L)',
+      v_leaf, 'bqx_' || pg_catalog.lower(p_pair), v_bounds.month_start, v_bounds.month_end);
+  end if;
+  return v_leaf;
+end;
+$$;
+
+comment on function bqx_internal.ensure_month_partition(text, timestamptz) is
+  'internal: create the empty leaf bqx.bqx_<pair>_<yyyy>_<mm> of the UTC month containing p_ts if it does not exist; returns the leaf name.';

@@ -1,0 +1,85 @@
+-- The one write path of live mode and catch-up: recompute the stored BQX rows of
+-- time ranges, one [p_from[i], p_to[i]) per pair p_pair[i], from the configured source,
+-- so that afterwards every good bar of each range has its correct row.
+--
+--   1. the per-pair live locks (bqx_internal.lock_live_pairs), so concurrent writers of
+--      a pair run one after the other and each sees the other's bars;
+--   2. the leaves of every month holding a good bar of a range exist
+--      (bqx_internal.ensure_month_partition), and each such pair-month's advisory lock is
+--      held in SHARE mode: a backfill of that month (which holds it exclusively while it
+--      swaps the leaf) waits for this transaction, or this one waits for the backfill
+--      and then writes into its new leaf;
+--   3. one INSERT ... SELECT over every range (bqx_internal.engine_sql reads the 75 good
+--      bars of lookback itself) upserts the rows; a row whose value did not change is
+--      not rewritten;
+-- Returns the number of rows inserted or changed. Rows of bars that are gone or bad are
+-- not touched here: bqx_internal.delete_stale_rows (known keys, the live triggers) and
+-- bqx_internal.delete_stale_range (a whole range, catch-up) remove them.
+--
+-- Ranges of the same pair must not overlap (a row may be upserted once per statement).
+-- Always the SQL engine: a handful of bars is its best case, and it is the engine that
+-- reads the source through bqx_internal.source_bars like every other path.
+create or replace function bqx_internal.recompute_ranges(
+  p_pair text[],
+  p_from timestamptz[],
+  p_to   timestamptz[]
+) returns bigint
+language plpgsql
+volatile
+set search_path = ''
+set jit = off
+as $$
+declare
+  v_source regclass := bqx_internal.source_relation();
+  v_month  record;
+  v_leaf   text;
+  v_rows   bigint;
+begin
+  perform bqx_internal.lock_live_pairs(p_pair);
+
+  for v_month in execute pg_catalog.format($q$
+      select distinct r.pair, m.month_utc
+        from rows from (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3)) as r(pair, f, t)
+        cross join lateral (
+          select pg_catalog.min(s.ts_utc) as lo, pg_catalog.max(s.ts_utc) as hi
+            from %1$s s
+           where s.pair = r.pair and s.ts_utc >= r.f and s.ts_utc < r.t
+             and s.rate > 0 and s.rate < 'Infinity'::double precision) b
+        cross join lateral pg_catalog.generate_series(
+          pg_catalog.date_trunc('month', b.lo at time zone 'UTC'),
+          pg_catalog.date_trunc('month', b.hi at time zone 'UTC'),
+          interval '1 month') as m(month_utc)
+       order by 1, 2
+    $q$, v_source) using p_pair, p_from, p_to
+  loop
+    v_leaf := bqx_internal.ensure_month_partition(v_month.pair, v_month.month_utc at time zone 'UTC');
+    perform pg_catalog.pg_advisory_xact_lock_shared(pg_catalog.hashtextextended('bqx.month:' || v_leaf, 0));
+  end loop;
+
+  insert into bqx.bqx as b
+  select e.*
+    from rows from (pg_catalog.unnest(p_pair), pg_catalog.unnest(p_from), pg_catalog.unnest(p_to)) as r(pair, f, t)
+    cross join lateral bqx_internal.engine_sql(r.pair, r.f, r.t) as e
+  on conflict (pair, ts_utc) do update set
+        rate = excluded.rate, w15_bqx_return = excluded.w15_bqx_return, w15_bqx_max = excluded.w15_bqx_max,
+        w15_bqx_min = excluded.w15_bqx_min, w15_bqx_avg = excluded.w15_bqx_avg, w15_bqx_stdev = excluded.w15_bqx_stdev,
+        w15_bqx_endpoint = excluded.w15_bqx_endpoint, w30_bqx_return = excluded.w30_bqx_return, w30_bqx_max = excluded.w30_bqx_max,
+        w30_bqx_min = excluded.w30_bqx_min, w30_bqx_avg = excluded.w30_bqx_avg, w30_bqx_stdev = excluded.w30_bqx_stdev,
+        w30_bqx_endpoint = excluded.w30_bqx_endpoint, w45_bqx_return = excluded.w45_bqx_return, w45_bqx_max = excluded.w45_bqx_max,
+        w45_bqx_min = excluded.w45_bqx_min, w45_bqx_avg = excluded.w45_bqx_avg, w45_bqx_stdev = excluded.w45_bqx_stdev,
+        w45_bqx_endpoint = excluded.w45_bqx_endpoint, w60_bqx_return = excluded.w60_bqx_return, w60_bqx_max = excluded.w60_bqx_max,
+        w60_bqx_min = excluded.w60_bqx_min, w60_bqx_avg = excluded.w60_bqx_avg, w60_bqx_stdev = excluded.w60_bqx_stdev,
+        w60_bqx_endpoint = excluded.w60_bqx_endpoint, w75_bqx_return = excluded.w75_bqx_return, w75_bqx_max = excluded.w75_bqx_max,
+        w75_bqx_min = excluded.w75_bqx_min, w75_bqx_avg = excluded.w75_bqx_avg, w75_bqx_stdev = excluded.w75_bqx_stdev,
+        w75_bqx_endpoint = excluded.w75_bqx_endpoint, agg_avg_mean = excluded.agg_avg_mean, agg_avg_stdev = excluded.agg_avg_stdev,
+        agg_avg_slope = excluded.agg_avg_slope, agg_range = excluded.agg_range, agg_endpoint_mean = excluded.agg_endpoint_mean,
+        agg_stdev_mean = excluded.agg_stdev_mean, agg_sign_balance = excluded.agg_sign_balance
+    where (b.*) is distinct from (excluded.*);
+  get diagnostics v_rows = row_count;
+  return v_rows;
+
+end;
+$$;
+
+comment on function bqx_internal.recompute_ranges(text[], timestamptz[], timestamptz[]) is
+  'internal: recompute the stored BQX rows of p_pair[i] in [p_from[i], p_to[i]) from the source (upsert of new and changed rows) under the pair and month locks; returns rows written; ranges of a pair must not overlap.';
