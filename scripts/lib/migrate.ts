@@ -3,7 +3,7 @@
 import pg from 'pg';
 import { runner } from 'node-pg-migrate';
 import { migrationsDir } from './paths.js';
-import { installRoutines } from './routines.js';
+import { dropManagedRoutines, installRoutines } from './routines.js';
 
 export interface MigrateOptions {
   direction?: 'up' | 'down';
@@ -21,6 +21,9 @@ export async function migrate(connectionString: string, opts: MigrateOptions = {
   await client.connect();
   try {
     await client.query(`set client_min_messages = warning`);
+    // The routines in sql/ belong to the newest schema and depend on its tables: a down
+    // migration drops them first; the next up re-creates them from the files.
+    if (direction === 'down') await dropRoutinesIfInstalled(client);
     await runner({
       dbClient: client,
       dir: migrationsDir,
@@ -36,6 +39,17 @@ export async function migrate(connectionString: string, opts: MigrateOptions = {
     if (direction === 'up') await installRoutines(client, log);
   } finally {
     await client.end();
+  }
+}
+
+async function dropRoutinesIfInstalled(client: pg.Client): Promise<void> {
+  await client.query('begin');
+  try {
+    await dropManagedRoutines(client);
+    await client.query('commit');
+  } catch (err) {
+    await client.query('rollback');
+    throw err;
   }
 }
 

@@ -38,7 +38,8 @@ export async function plv8Available(client: pg.ClientBase): Promise<boolean> {
   return r.rows[0].ok as boolean;
 }
 
-async function dropManagedRoutines(client: pg.ClientBase): Promise<void> {
+/** Drops every view and routine of the managed schemas (not those owned by extensions). */
+export async function dropManagedRoutines(client: pg.ClientBase): Promise<void> {
   // Views first (they may use functions), then every function/procedure not owned by an extension.
   const views = await client.query(
     `select format('%I.%I', n.nspname, c.relname) as name
