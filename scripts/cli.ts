@@ -7,6 +7,8 @@ import { registerBackfill } from './commands/backfill.js';
 import { registerStatus } from './commands/status.js';
 import { registerReport } from './commands/report.js';
 import { registerSeed } from './commands/seed.js';
+import { registerImport } from './commands/import.js';
+import { registerVerify } from './commands/verify.js';
 
 const program = new Command();
 program
@@ -20,6 +22,8 @@ registerBackfill(program);
 registerStatus(program);
 registerReport(program);
 registerSeed(program);
+registerImport(program);
+registerVerify(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const e = err as { message?: string; code?: string; detail?: string; hint?: string };

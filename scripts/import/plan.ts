@@ -41,7 +41,7 @@ export function monthRuns(months: readonly string[]): [string, string][] {
   return runs;
 }
 
-/** `bqx backfill --pairs A,B --from X --to Y` lines; pairs with the same runs share a line. */
+/** `bqx backfill --pairs A,B --from X --to Y --force` lines (--force: re-run months already done); pairs with the same runs share a line. */
 export function backfillCommands(plan: readonly PairMonths[]): string[] {
   const byRuns = new Map<string, string[]>();
   for (const p of plan) {
@@ -52,6 +52,6 @@ export function backfillCommands(plan: readonly PairMonths[]): string[] {
   }
   return [...byRuns].sort().map(([key, pairs]) => {
     const [from, to] = key.split(' ');
-    return `bqx backfill --pairs ${pairs.join(',')} --from ${from} --to ${to}`;
+    return `bqx backfill --pairs ${pairs.join(',')} --from ${from} --to ${to} --force`;
   });
 }

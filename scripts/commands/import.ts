@@ -1,0 +1,133 @@
+// bqx import FILE... [--pair EURUSD] [--format histdata|csv] [--tz ZONE]
+//                    [--ts-column NAME --rate-column NAME] [--update] [--backfill]
+import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import pg from 'pg';
+import { redactUrl, resolveConnection } from '../lib/connection.js';
+import { formatReport, type FileCounts } from '../import/counts.js';
+import type { Format } from '../import/formats.js';
+import { importFile } from '../import/loader.js';
+import { backfillCommands, monthRuns, monthsToBackfill } from '../import/plan.js';
+import { parseTimeZone } from '../import/timezone.js';
+import { runBackfill } from '../backfill/run.js';
+import { defaultView } from '../backfill/view.js';
+
+interface ImportCliOptions {
+  pair?: string;
+  format?: string;
+  tz?: string;
+  tsColumn?: string;
+  rateColumn?: string;
+  update?: boolean;
+  backfill?: boolean;
+}
+
+function usage(message: string, hint: string): Error {
+  return Object.assign(new Error(message), { code: '22023', hint });
+}
+
+function progress(files: string[]): { onProgress: (f: string, done: number, total: number) => void; stop: () => void } {
+  if (process.stdout.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      { format: 'import [{bar}] {percentage}% | {file} | {mb}/{totalMb} MB | ETA {eta_formatted}', hideCursor: true },
+      cliProgress.Presets.shades_classic);
+    let current = '';
+    return {
+      onProgress: (f, done, total) => {
+        const name = f.split('/').pop() ?? f;
+        if (f !== current) {
+          if (current) bar.stop();
+          current = f;
+          bar.start(total, 0, { file: name, mb: '0', totalMb: (total / 1e6).toFixed(1) });
+        }
+        bar.update(done, { file: name, mb: (done / 1e6).toFixed(1) });
+      },
+      stop: () => bar.stop(),
+    };
+  }
+  let last = 0;
+  return {
+    onProgress: (f, done, total) => {
+      const now = Date.now();
+      if (now - last >= 2000 || done === total) {
+        last = now;
+        console.log(`import: ${f} ${(done / 1e6).toFixed(1)}/${(total / 1e6).toFixed(1)} MB (${total ? Math.round((100 * done) / total) : 100}%)`);
+      }
+    },
+    stop: () => { void files; },
+  };
+}
+
+export function registerImport(program: Command): void {
+  program
+    .command('import')
+    .description('load one-minute bars from HistData.com files (zip or CSV) or a CSV with a header into bqx.m1, counting every dirty line')
+    .argument('<files...>', 'files to import (a HistData zip as downloaded, its CSV, or a CSV with a header)')
+    .option('--pair <pair>', 'pair of every file (default: from each file name, e.g. HISTDATA_COM_ASCII_EURUSD_M12019.zip)')
+    .option('--format <format>', 'histdata or csv (default: guessed from the name and first line)')
+    .option('--tz <zone>', 'zone of the timestamps: UTC, a fixed offset (+02:00, -05:00) or an IANA zone (America/New_York); default -05:00 for histdata (EST without DST), UTC for csv')
+    .option('--ts-column <name>', 'csv: header name of the timestamp column')
+    .option('--rate-column <name>', 'csv: header name of the rate column')
+    .option('--update', 'a bar already stored with another rate takes the file\'s rate (default: the stored bar is kept)')
+    .option('--backfill', 'backfill the months the import changed (and already-backfilled following months) right away')
+    .action(async (files: string[], o: ImportCliOptions) => {
+      // check the arguments before connecting
+      if (o.format !== undefined && o.format !== 'histdata' && o.format !== 'csv') {
+        throw usage(`--format must be histdata or csv, got "${o.format}"`, 'HistData.com generic ASCII: histdata; anything else with a header: csv.');
+      }
+      if (o.tz !== undefined) parseTimeZone(o.tz);
+      if ((o.tsColumn === undefined) !== (o.rateColumn === undefined)) {
+        throw usage('--ts-column and --rate-column go together', 'Name both columns of the CSV header, for example --ts-column time --rate-column close.');
+      }
+      const conn = await resolveConnection();
+      console.log(`bqx: importing ${files.length} file(s) into ${redactUrl(conn.connectionString)} (${conn.source})`);
+      const client = new pg.Client({ connectionString: conn.connectionString, application_name: 'bqx import' });
+      await client.connect();
+      const view = progress(files);
+      const results: FileCounts[] = [];
+      try {
+        for (const f of files) {
+          results.push(await importFile(client, f, {
+            pair: o.pair, format: o.format as Format | undefined, tz: o.tz,
+            tsColumn: o.tsColumn, rateColumn: o.rateColumn, update: o.update, onProgress: view.onProgress,
+          }));
+        }
+        view.stop();
+        console.log('');
+        console.log(formatReport(results));
+        console.log('');
+        for (const r of results) {
+          const rate = r.seconds > 0 ? Math.round(r.lines / r.seconds) : r.lines;
+          console.log(`${r.file}: ${r.pair}, ${r.format}, timestamps in ${r.tz}, ${r.lines.toLocaleString('en-US')} lines in ${r.seconds.toFixed(2)} s (${rate.toLocaleString('en-US')} lines/s)`);
+        }
+        const plan = await monthsToBackfill(client, results);
+        if (plan.length === 0) {
+          console.log('nothing changed in bqx.m1 (every bar was already there): nothing to backfill');
+          return;
+        }
+        const commands = backfillCommands(plan);
+        if (!o.backfill) {
+          console.log('months changed: backfill them (and the already-backfilled months after them) with:');
+          for (const c of commands) console.log(`  ${c}`);
+          return;
+        }
+        await client.end().catch(() => {});
+        for (const p of plan) {
+          for (const [from, to] of monthRuns(p.months)) {
+            console.log(`backfilling ${p.pair} ${from}..${to}`);
+            const v = defaultView();
+            try {
+              const r = await runBackfill(conn.connectionString, { pairs: [p.pair], from, to, force: true, onProgress: (s) => v.update(s) });
+              console.log(`  ${r.done} months done, ${r.failed} failed, ${r.rows.toLocaleString('en-US')} rows`);
+              if (r.failed > 0) process.exitCode = 1;
+            } finally {
+              v.stop();
+            }
+          }
+        }
+      } finally {
+        view.stop();
+        await client.end().catch(() => {});
+      }
+    });
+}
