@@ -119,6 +119,9 @@ export async function runBackfill(connectionString: string, opts: BackfillOption
       const worker = async (i: number) => {
         const c = await connect(connectionString, `bqx backfill ${prefix}-${i}`);
         try {
+          // if this process dies (SIGKILL), the backend notices within 2 s even in the
+          // middle of a job, rolls it back and releases the job for the next worker
+          await c.query(`select pg_catalog.set_config('client_connection_check_interval', '2000', false)`).catch(() => {});
           for (const [k, v] of Object.entries(opts.workerSettings ?? {})) {
             await c.query(`select pg_catalog.set_config($1, $2, false)`, [k, v]);
           }
