@@ -61,7 +61,7 @@ describe('catch-up over a user-shaped source', () => {
       const fromView = await readBqx(viaView, pair, FAR_PAST, FAR_FUTURE);
       const fromTrigger = await readBqx(viaTrigger, pair, FAR_PAST, FAR_FUTURE);
       expect(fromView.map((r) => r.ts), `${context}: ${pair} timestamps`).toEqual(expected.map((r) => r.ts));
-      expect(compareRows(fromView, expected, undefined, { columns: FEATURE_COLUMNS }).mismatches, `${context}: ${pair} vs recompute`).toEqual([]);
+      expect(compareRows(fromView as unknown as Record<string, unknown>[], expected as unknown as Record<string, unknown>[], undefined, { columns: FEATURE_COLUMNS }).mismatches, `${context}: ${pair} vs recompute`).toEqual([]);
       // same engine, same bars: the catch-up rows are the trigger's rows, bit for bit
       expect(fromView, `${context}: ${pair} vs trigger`).toEqual(fromTrigger);
     }

@@ -42,7 +42,7 @@ async function expectFullRecompute(db: Queryable, model: Model, pair: string, co
   const stored = await readBqx(db as Pick<pg.Pool, 'query'>, pair, FAR_PAST, FAR_FUTURE);
   expect(stored.map((r) => r.ts), `${context}: ${pair} row timestamps`).toEqual(expected.map((r) => r.ts));
   expect(stored.map((r) => r.rate), `${context}: ${pair} rates`).toEqual(expected.map((r) => r.rate));
-  const report = compareRows(stored, expected, undefined, {
+  const report = compareRows(stored as unknown as Record<string, unknown>[], expected as unknown as Record<string, unknown>[], undefined, {
     columns: FEATURE_COLUMNS, labels: expected.map((r) => new Date(r.ts).toISOString()),
   });
   expect(report.mismatches, `${context}: ${pair}`).toEqual([]);
