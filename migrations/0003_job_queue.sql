@@ -59,7 +59,9 @@ grant bqx_reader to bqx_writer;
 
 grant usage on schema bqx to bqx_reader;
 grant select on bqx.pairs, bqx.settings, bqx.m1, bqx.bqx, bqx.jobs to bqx_reader;
-grant usage on schema bqx_internal to bqx_writer;
+-- usage only: bqx_reader may execute just the few read-only internals granted in
+-- sql/58_roles/grants.sql (PUBLIC's EXECUTE on bqx_internal is revoked there)
+grant usage on schema bqx_internal to bqx_reader;
 grant select, insert, update, delete on bqx.m1 to bqx_writer;
 grant select, insert, update on bqx.jobs to bqx_writer;
 
@@ -94,7 +96,7 @@ begin
 end $$;
 revoke all on bqx.pairs, bqx.settings, bqx.m1, bqx.bqx from bqx_reader, bqx_writer;
 revoke usage on schema bqx from bqx_reader;
-revoke usage on schema bqx_internal from bqx_writer;
+revoke usage on schema bqx_internal from bqx_reader;
 drop table bqx.jobs;
 -- bqx_reader and bqx_writer are cluster-wide and may serve other databases: kept.
 -- Drop them by hand once no database uses them: DROP ROLE bqx_writer, bqx_reader;
