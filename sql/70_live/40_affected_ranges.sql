@@ -7,12 +7,16 @@
 -- [first key, 75th good bar after its last key] is the range to recompute; islands
 -- whose ranges overlap are merged, so the ranges of a pair are disjoint.
 -- Called after bqx_internal.lock_live_pairs: the bars of concurrent writers are visible.
+-- PL/pgSQL rather than SQL: its plan is cached across calls (a SQL function with SET is
+-- planned again on every call, and this runs in every live statement).
 create or replace function bqx_internal.live_affected_ranges(p_pair text[], p_ts timestamptz[])
-returns table (pair text, range_from timestamptz, range_to timestamptz)
-language sql
+returns table (range_pair text, range_from timestamptz, range_to timestamptz)
+language plpgsql
 stable
 set search_path = ''
 as $$
+begin
+  return query
   with keyed as (
     select distinct u.pair, u.ts from rows from (pg_catalog.unnest(p_pair), pg_catalog.unnest(p_ts)) as u(pair, ts)
   ),
@@ -48,7 +52,8 @@ as $$
   )
   select s.pair, pg_catalog.min(s.range_from), pg_catalog.max(s.range_to)
     from starts s
-   group by s.pair, s.merged
+   group by s.pair, s.merged;
+end;
 $$;
 
 comment on function bqx_internal.live_affected_ranges(text[], timestamptz[]) is

@@ -29,7 +29,7 @@ begin
   if v_gone_pair is not null then
     perform bqx_internal.delete_stale_rows(v_gone_pair, v_gone_ts);
   end if;
-  select pg_catalog.array_agg(r.pair), pg_catalog.array_agg(r.range_from), pg_catalog.array_agg(r.range_to)
+  select pg_catalog.array_agg(r.range_pair), pg_catalog.array_agg(r.range_from), pg_catalog.array_agg(r.range_to)
     into v_pair, v_from, v_to
     from bqx_internal.live_affected_ranges(v_pair, v_ts) r;
   perform bqx_internal.recompute_ranges(v_pair, v_from, v_to);
