@@ -32,7 +32,7 @@ begin
   for i in 1 .. workers loop
     perform cron.schedule('bqx-worker-' || i, '* * * * *',
       pg_catalog.format('CALL bqx.work(max_seconds => %s, worker => %L, unschedule_when_done => %s)',
-        max_seconds, 'bqx-worker-' || i, unschedule_when_done));
+        max_seconds, 'bqx-worker-' || i, case when unschedule_when_done then 'true' else 'false' end));
   end loop;
   -- fewer workers than before: remove the extra ones
   perform cron.unschedule(c.jobid)
