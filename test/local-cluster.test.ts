@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { resolveConnection, urlFromPgEnv } from '../scripts/lib/connection.js';
 import { ensureBinaries } from '../scripts/lib/local-cluster.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -161,5 +162,39 @@ describe.skipIf(!canRun)('embedded cluster (bqx db)', () => {
       await new Promise((res) => blocker.close(res));
     }
     expect(db('stop').code).toBe(0);
+  });
+});
+
+describe('resolveConnection', () => {
+  const saved = { ...process.env };
+  afterAll(() => {
+    for (const k of ['DATABASE_URL', 'PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD']) {
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
+  });
+
+  it('prefers DATABASE_URL', async () => {
+    process.env.DATABASE_URL = 'postgresql://u@h:1/d';
+    process.env.PGHOST = 'elsewhere';
+    expect(await resolveConnection({ start: false })).toEqual({ connectionString: 'postgresql://u@h:1/d', source: 'DATABASE_URL' });
+  });
+
+  it('builds a URL from the PG* variables with libpq defaults', async () => {
+    delete process.env.DATABASE_URL;
+    for (const k of ['PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD']) delete process.env[k];
+    process.env.PGHOST = 'db.example';
+    process.env.PGUSER = 'quant';
+    process.env.PGPASSWORD = 'p@ss:word';
+    const r = await resolveConnection({ start: false });
+    expect(r.source).toBe('PG environment');
+    const u = new URL(r.connectionString);
+    expect([u.hostname, u.port, u.pathname, decodeURIComponent(u.username), decodeURIComponent(u.password)]).toEqual([
+      'db.example', '5432', '/quant', 'quant', 'p@ss:word',
+    ]);
+    expect(urlFromPgEnv({ PGHOST: '/var/run/postgresql', PGUSER: 'bob', PGDATABASE: 'bqx' })).toBe(
+      'postgresql://bob@/bqx?host=%2Fvar%2Frun%2Fpostgresql&port=5432',
+    );
+    expect(urlFromPgEnv({})).toBeUndefined();
   });
 });
