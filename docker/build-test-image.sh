@@ -41,7 +41,18 @@ fi
 command -v debootstrap >/dev/null || die "debootstrap not found: apt-get install debootstrap"
 
 t0=$(date +%s)
-[ "$clean" = 1 ] && { log "removing cache $CACHE"; rm -rf "$CACHE"; }
+# one build at a time (two test runs may both find the image missing)
+mkdir -p "$CACHE"
+exec 9> "$CACHE/.build.lock"
+if ! flock -n 9; then
+  log "another build is running; waiting for it"
+  flock 9
+  if [ "$force" = 0 ] && docker image inspect "$IMAGE" >/dev/null 2>&1; then
+    log "image $IMAGE was built meanwhile"
+    exit 0
+  fi
+fi
+[ "$clean" = 1 ] && { log "removing cache $CACHE"; rm -rf "$CACHE"/base-*.tar "$CACHE/debs"; }
 mkdir -p "$CACHE/debs"
 
 # --- which mirror: the one the host's apt uses for Debian main (deb822 or one-line) ---
