@@ -9,6 +9,7 @@ import { registerReport } from './commands/report.js';
 import { registerSeed } from './commands/seed.js';
 import { registerImport } from './commands/import.js';
 import { registerVerify } from './commands/verify.js';
+import { registerDemo } from './commands/demo.js';
 
 const program = new Command();
 program
@@ -24,6 +25,7 @@ registerReport(program);
 registerSeed(program);
 registerImport(program);
 registerVerify(program);
+registerDemo(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const e = err as { message?: string; code?: string; detail?: string; hint?: string };

@@ -13,6 +13,33 @@ interface SeedCliOptions {
   connections: string;
 }
 
+/** Seed progress: a bar on a TTY, a plain line every 2 s otherwise (used by seed and demo). */
+export function seedProgressView(): { onProgress: (p: SeedProgress) => void; stop: () => void } {
+  const tty = process.stdout.isTTY === true;
+  let bar: cliProgress.SingleBar | undefined;
+  let lastLine = 0;
+  const onProgress = (p: SeedProgress) => {
+    if (tty) {
+      if (!bar) {
+        bar = new cliProgress.SingleBar(
+          { format: 'seed [{bar}] {percentage}% | {value}/{total} pair-months | {bars} bars | {last} | ETA {eta_formatted}', hideCursor: true },
+          cliProgress.Presets.shades_classic,
+        );
+        bar.start(p.total, 0, { bars: 0, last: '' });
+      }
+      bar.update(p.done, { bars: p.bars.toLocaleString('en-US'), last: `${p.pair} ${p.month}` });
+    } else {
+      const now = Date.now();
+      // plain lines: at most one every 2 s, plus the last
+      if (p.done === p.total || now - lastLine >= 2000) {
+        lastLine = now;
+        console.log(`seed: ${p.done}/${p.total} pair-months, ${p.bars} bars (last ${p.pair} ${p.month}: ${p.rows})`);
+      }
+    }
+  };
+  return { onProgress, stop: () => bar?.stop() };
+}
+
 export function registerSeed(program: Command): void {
   program
     .command('seed')
@@ -32,38 +59,18 @@ export function registerSeed(program: Command): void {
       const conn = await resolveConnection();
       console.log(`bqx: seeding ${o.pairs} ${o.from}..${o.to ?? o.from} (seed ${seed}) into ${redactUrl(conn.connectionString)} (${conn.source})`);
 
-      const tty = process.stdout.isTTY === true;
-      let bar: cliProgress.SingleBar | undefined;
-      let lastLine = 0;
-      const onProgress = (p: SeedProgress) => {
-        if (tty) {
-          if (!bar) {
-            bar = new cliProgress.SingleBar(
-              { format: 'seed [{bar}] {percentage}% | {value}/{total} pair-months | {bars} bars | {last} | ETA {eta_formatted}', hideCursor: true },
-              cliProgress.Presets.shades_classic,
-            );
-            bar.start(p.total, 0, { bars: 0, last: '' });
-          }
-          bar.update(p.done, { bars: p.bars.toLocaleString('en-US'), last: `${p.pair} ${p.month}` });
-        } else {
-          const now = Date.now();
-          // plain lines: at most one every 2 s, plus the last
-          if (p.done === p.total || now - lastLine >= 2000) {
-            lastLine = now;
-            console.log(`seed: ${p.done}/${p.total} pair-months, ${p.bars} bars (last ${p.pair} ${p.month}: ${p.rows})`);
-          }
-        }
-      };
+      const view = seedProgressView();
+      const onProgress = view.onProgress;
       try {
         const r = await seedBars(conn.connectionString, { pairs: o.pairs, from: o.from, to: o.to, seed, connections, onProgress });
-        bar?.stop();
+        view.stop();
         const rate = r.seconds > 0 ? Math.round(r.bars / r.seconds) : r.bars;
         console.log(
           `bqx: seeded ${r.bars.toLocaleString('en-US')} bars (${r.pairs.length} pairs x ${r.pairMonths / r.pairs.length} months, seed ${r.seed}) in ${r.seconds.toFixed(1)} s (${rate.toLocaleString('en-US')} bars/s)`,
         );
         console.log(`bqx: next: compute the features, e.g. CALL bqx.backfill('${r.pairs[0]}', '${r.from}')`);
       } finally {
-        bar?.stop();
+        view.stop();
       }
     });
 }

@@ -17,12 +17,12 @@ begin
   select * into v_bounds
     from bqx_internal.parse_month(pg_catalog.to_char(p_ts at time zone 'UTC', 'YYYY-MM'));
   v_leaf := bqx_internal.leaf_name(p_pair, v_bounds.month_start);
-  if pg_catalog.to_regclass(pg_catalog.format('bqx.%I', v_leaf)) is not null then
+  if bqx_internal.relation_exists('bqx', v_leaf) then
     return v_leaf;
   end if;
   perform bqx_internal.ensure_pair_partition(p_pair);
   perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('bqx.month:' || v_leaf, 0));
-  if pg_catalog.to_regclass(pg_catalog.format('bqx.%I', v_leaf)) is null then
+  if not bqx_internal.relation_exists('bqx', v_leaf) then
     execute pg_catalog.format('create table bqx.%I partition of bqx.%I for values from (%L) to (%L)',
       v_leaf, 'bqx_' || pg_catalog.lower(p_pair), v_bounds.month_start, v_bounds.month_end);
   end if;

@@ -9,11 +9,11 @@ as $$
 declare
   v_name text := 'bqx_' || pg_catalog.lower(p_pair);
 begin
-  if pg_catalog.to_regclass(pg_catalog.format('bqx.%I', v_name)) is not null then
+  if bqx_internal.relation_exists('bqx', v_name) then
     return;
   end if;
   perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('bqx.pair_partition:' || p_pair, 0));
-  if pg_catalog.to_regclass(pg_catalog.format('bqx.%I', v_name)) is null then
+  if not bqx_internal.relation_exists('bqx', v_name) then
     execute pg_catalog.format(
       'create table bqx.%I partition of bqx.bqx for values in (%L) partition by range (ts_utc)', v_name, p_pair);
     execute pg_catalog.format(

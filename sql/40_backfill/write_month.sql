@@ -62,7 +62,7 @@ begin
     'add constraint %I check (pair = %L and ts_utc >= %L and ts_utc < %L)',
     v_stage, v_stage || '_pkey', v_stage || '_bound', p_pair, p_month_start, p_month_end);
 
-  if pg_catalog.to_regclass(pg_catalog.format('bqx.%I', v_leaf)) is not null then
+  if bqx_internal.relation_exists('bqx', v_leaf) then
     execute pg_catalog.format('alter table bqx.%I detach partition bqx.%I', v_parent, v_leaf);
     execute pg_catalog.format('drop table bqx.%I', v_leaf);
   end if;
