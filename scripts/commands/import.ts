@@ -6,7 +6,7 @@ import pg from 'pg';
 import { redactUrl, resolveConnection } from '../lib/connection.js';
 import { formatReport, type FileCounts } from '../import/counts.js';
 import type { Format } from '../import/formats.js';
-import { importFile } from '../import/loader.js';
+import { analyzeSource, importFile } from '../import/loader.js';
 import { backfillCommands, monthRuns, monthsToBackfill } from '../import/plan.js';
 import { parseTimeZone } from '../import/timezone.js';
 import { runBackfill } from '../backfill/run.js';
@@ -93,6 +93,7 @@ export function registerImport(program: Command): void {
           }));
         }
         view.stop();
+        if (results.some((r) => r.new + r.updated > 0)) await analyzeSource(client);
         console.log('');
         console.log(formatReport(results));
         console.log('');

@@ -14,6 +14,9 @@ create or replace function bqx_internal.verify_nulls(
 language plpgsql
 stable
 set search_path = ''
+-- whole-month joins: hash or merge joins, never a nested loop, even when a freshly
+-- loaded bqx.m1 or a fresh leaf has no statistics yet (a nested loop then costs minutes)
+set enable_nestloop = off
 as $$
 begin
   execute pg_catalog.format($q$

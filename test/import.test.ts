@@ -1,0 +1,182 @@
+// bqx import: dirty files counted line by line, re-import is a no-op, time zones
+// (fixed offsets and IANA zones across DST changes), and the real HistData 2019 files
+// imported, backfilled and verified.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyzeSource, importFile } from '../scripts/import/loader.js';
+import { pairFromFileName, parseHistdataLine } from '../scripts/import/formats.js';
+import { backfillCommands, monthRuns } from '../scripts/import/plan.js';
+import { parseTimeZone } from '../scripts/import/timezone.js';
+import { testDatabase, type TestDb } from './support/db.js';
+import { histdataAvailable, histdataZip } from './support/histdata.js';
+
+const FIXTURES = new URL('./fixtures/import/', import.meta.url).pathname;
+const DIRTY = join(FIXTURES, 'DAT_ASCII_EURUSD_M1_DIRTY.csv');
+const DST = join(FIXTURES, 'dst_bars.csv');
+
+let db: TestDb;
+let client: pg.Client;
+
+beforeAll(async () => {
+  db = await testDatabase('import');
+  client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+});
+afterAll(async () => {
+  await client?.end();
+  await db?.end();
+});
+
+async function bars(pair: string): Promise<[string, number | null][]> {
+  const r = await db.query(
+    `select to_char(ts_utc at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as t, rate from bqx.m1 where pair = $1 order by ts_utc`, [pair]);
+  return r.rows.map((x) => [x.t, x.rate]);
+}
+
+describe('parsers and helpers', () => {
+  it('reads the pair from HistData names', () => {
+    expect(pairFromFileName('/x/HISTDATA_COM_ASCII_EURUSD_M12019.zip')).toBe('EURUSD');
+    expect(pairFromFileName('DAT_ASCII_USDJPY_M1_2019.csv')).toBe('USDJPY');
+    expect(pairFromFileName('gbpjpy-2020.csv')).toBe('GBPJPY');
+    expect(pairFromFileName('2019.csv')).toBeUndefined();
+  });
+  it('parses a HistData line, close = rate', () => {
+    expect(parseHistdataLine('20190101 170200;1.145980;1.145990;1.145970;1.145985;0'))
+      .toEqual({ kind: 'bar', localMs: Date.UTC(2019, 0, 1, 17, 2), rate: 1.145985, text: '1.145985' });
+    expect(parseHistdataLine('20190229 170200;1;1;1;1;0').kind).toBe('malformed'); // not a leap year
+    expect(parseHistdataLine('20200229 170200;1;1;1;1;0').kind).toBe('bar');
+  });
+  it('groups months into backfill commands', () => {
+    expect(monthRuns(['2019-03', '2019-01', '2019-02', '2019-12', '2020-01'])).toEqual([['2019-01', '2019-03'], ['2019-12', '2020-01']]);
+    expect(backfillCommands([{ pair: 'EURUSD', months: ['2019-01', '2019-02'] }, { pair: 'USDJPY', months: ['2019-01', '2019-02'] }]))
+      .toEqual(['bqx backfill --pairs EURUSD,USDJPY --from 2019-01 --to 2019-02 --force']);
+  });
+  it('converts IANA local times around DST with the documented rule', () => {
+    const ny = parseTimeZone('America/New_York');
+    const utc = (y: number, mo: number, d: number, h: number, mi: number) =>
+      new Date(ny.toUtc(Date.UTC(y, mo - 1, d, h, mi))).toISOString().slice(0, 16);
+    expect(utc(2019, 3, 10, 1, 59)).toBe('2019-03-10T06:59'); // EST
+    expect(utc(2019, 3, 10, 2, 30)).toBe('2019-03-10T07:30'); // nonexistent: offset before the change
+    expect(utc(2019, 3, 10, 3, 0)).toBe('2019-03-10T07:00');  // EDT
+    expect(utc(2019, 11, 3, 1, 30)).toBe('2019-11-03T05:30'); // ambiguous: the earlier instant (EDT)
+    expect(utc(2019, 11, 3, 2, 0)).toBe('2019-11-03T07:00');  // EST
+    expect(utc(2019, 7, 1, 12, 0)).toBe('2019-07-01T16:00');
+    expect(parseTimeZone('+02:00').toUtc(Date.UTC(2019, 0, 1, 2))).toBe(Date.UTC(2019, 0, 1, 0));
+    expect(() => parseTimeZone('Mars/Olympus')).toThrow(/unknown time zone/);
+  });
+});
+
+describe('dirty files', () => {
+  it('counts every kind of bad line, stores each bar once, and keeps existing bars', async () => {
+    // already in the table: 10:00 EST = 15:00 UTC with the same rate, 10:04 with another one
+    await db.query(`insert into bqx.m1 values ('EURUSD', '2019-01-02 15:00Z', 1.14), ('EURUSD', '2019-01-02 15:04Z', 1.2)`);
+    const c = await importFile(client, DIRTY);
+    expect({ ...c, seconds: 0, bytes: 0 }).toMatchObject({
+      pair: 'EURUSD', format: 'histdata', tz: '-05:00',
+      lines: 18, blank: 1, new: 4, identical: 1, changed: 1, updated: 0,
+      dup_identical: 1, dup_conflicting: 1, malformed: 4, not_whole_minute: 1,
+      non_numeric_rate: 3, non_positive_rate: 2, out_of_order: 1, monthsChanged: ['2019-01'],
+    });
+    expect(await bars('EURUSD')).toEqual([
+      ['2019-01-02 15:00', 1.14], ['2019-01-02 15:01', 1.1401], ['2019-01-02 15:02', 1.14025],
+      ['2019-01-02 15:03', 1.1403], ['2019-01-02 15:04', 1.2], ['2019-01-02 15:13', 1.1413],
+    ]);
+  });
+
+  it('re-importing is a no-op; --update takes the file\'s rate for changed bars', async () => {
+    const again = await importFile(client, DIRTY);
+    expect(again).toMatchObject({ new: 0, identical: 5, changed: 1, updated: 0, monthsChanged: [] });
+    const upd = await importFile(client, DIRTY, { update: true });
+    expect(upd).toMatchObject({ new: 0, identical: 5, changed: 1, updated: 1, monthsChanged: ['2019-01'] });
+    expect((await bars('EURUSD'))[4]).toEqual(['2019-01-02 15:04', 1.1404]);
+    const third = await importFile(client, DIRTY, { update: true });
+    expect(third).toMatchObject({ new: 0, identical: 6, changed: 0, updated: 0, monthsChanged: [] });
+    expect((await bars('EURUSD')).length).toBe(6);
+  });
+
+  it('CSV with a header, quoted fields, CRLF and an IANA zone across both DST changes', async () => {
+    const c = await importFile(client, DST, { pair: 'gbpusd', tsColumn: 'time', rateColumn: 'close', tz: 'America/New_York' });
+    expect(c).toMatchObject({ pair: 'GBPUSD', format: 'csv', tz: 'America/New_York', lines: 8, new: 8, out_of_order: 3 });
+    expect(await bars('GBPUSD')).toEqual([
+      ['2019-03-10 06:59', 1.1], ['2019-03-10 07:00', 1.3], ['2019-03-10 07:30', 1.2],
+      ['2019-07-01 11:00', 1.8], ['2019-07-01 12:00', 1.7],
+      ['2019-11-03 04:59', 1.4], ['2019-11-03 05:30', 1.5], ['2019-11-03 07:00', 1.6],
+    ]);
+  });
+
+  it('a fixed --tz moves every bar by exactly that offset', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bqx-import-'));
+    const lines: string[] = [];
+    for (let i = 0; i < 500; i++) {
+      const t = new Date(Date.UTC(2019, 2, 31, 20, 0) + i * 60_000); // crosses a day and a month end
+      const p = (n: number) => String(n).padStart(2, '0');
+      lines.push(`${t.getUTCFullYear()}${p(t.getUTCMonth() + 1)}${p(t.getUTCDate())} ${p(t.getUTCHours())}${p(t.getUTCMinutes())}00;1;1;1;${(1 + i / 1e4).toFixed(5)};0`);
+    }
+    const file = join(dir, 'DAT_ASCII_AUDUSD_M1_TZ.csv');
+    writeFileSync(file, lines.join('\n') + '\n');
+    await importFile(client, file, { tz: '+02:00' });
+    await importFile(client, file, { pair: 'NZDUSD' }); // default -05:00
+    await importFile(client, file, { pair: 'USDCAD', tz: 'UTC' });
+    const r = await db.query(`
+      select a.pair, pg_catalog.count(*) as n,
+             pg_catalog.min(extract(epoch from (u.ts_utc - a.ts_utc)) / 3600) as lo,
+             pg_catalog.max(extract(epoch from (u.ts_utc - a.ts_utc)) / 3600) as hi
+        from bqx.m1 a join bqx.m1 u on u.pair = 'USDCAD' and u.rate = a.rate
+       where a.pair in ('AUDUSD', 'NZDUSD') group by a.pair order by a.pair`);
+    expect(r.rows.map((x) => [x.pair, Number(x.n), Number(x.lo), Number(x.hi)])).toEqual([
+      ['AUDUSD', 500, 2, 2], ['NZDUSD', 500, -5, -5],
+    ]);
+  });
+
+  it('errors: unknown pair from a file name, missing CSV columns', async () => {
+    await expect(importFile(client, DST, { pair: 'XXXYYY', tsColumn: 'time', rateColumn: 'close' }))
+      .rejects.toMatchObject({ code: '22023' });
+    await expect(importFile(client, DST, { pair: 'EURUSD', tsColumn: 'when', rateColumn: 'close' }))
+      .rejects.toMatchObject({ code: '42703' });
+    await expect(importFile(client, DST, { pair: 'EURUSD' })).rejects.toMatchObject({ code: '22023' });
+  });
+
+  it('the CLI prints the table of counts and the backfill command', async () => {
+    const run = promisify(execFile);
+    const r = await run('npx', ['tsx', 'scripts/cli.ts', 'import', DIRTY, '--pair', 'CHFJPY'],
+      { env: { ...process.env, DATABASE_URL: db.url }, cwd: new URL('..', import.meta.url).pathname });
+    expect(r.stdout).toMatch(/\| malformed lines \(rejected\)\s+\|\s+4 \|/);
+    expect(r.stdout).toContain('bqx backfill --pairs CHFJPY --from 2019-01 --to 2019-01 --force');
+    const again = await run('npx', ['tsx', 'scripts/cli.ts', 'import', DIRTY, '--pair', 'CHFJPY'],
+      { env: { ...process.env, DATABASE_URL: db.url }, cwd: new URL('..', import.meta.url).pathname });
+    expect(again.stdout).toContain('nothing changed in bqx.m1');
+  }, 120_000);
+});
+
+describe.skipIf(!histdataAvailable('EURUSD', 2019) || !histdataAvailable('USDJPY', 2019))('real HistData 2019 files', () => {
+  it('imports, backfills and verifies EURUSD and USDJPY; counts add up', async () => {
+    for (const pair of ['EURUSD', 'USDJPY']) {
+      // (EURUSD already holds the 6 bars of the dirty tests: identical or changed, kept)
+      const c = await importFile(client, histdataZip(pair, 2019));
+      expect(c.lines).toBe(pair === 'EURUSD' ? 372_530 : 372_585); // the README's row counts
+      const rejected = c.malformed + c.not_whole_minute + c.non_numeric_rate + c.non_positive_rate;
+      expect(c.new).toBe(c.lines - rejected - c.dup_identical - c.dup_conflicting - c.identical - c.changed);
+      const stored = await db.query(`select count(*)::int as n from bqx.m1 where pair = $1`, [pair]);
+      expect(stored.rows[0].n).toBe(c.new + c.identical + c.changed);
+      expect(c.monthsChanged).toEqual(Array.from({ length: 12 }, (_, i) => `2019-${String(i + 1).padStart(2, '0')}`));
+      // re-import: nothing new
+      const again = await importFile(client, histdataZip(pair, 2019));
+      expect(again).toMatchObject({ new: 0, changed: c.changed, identical: c.new + c.identical, monthsChanged: [] });
+    }
+    await analyzeSource(client);
+    const months: [string, string][] = [['EURUSD', '2019-01'], ['EURUSD', '2019-02'], ['USDJPY', '2019-06'], ['USDJPY', '2019-07']];
+    for (const [pair, month] of months) await db.query(`call bqx.backfill($1, $2)`, [pair, month]);
+    for (const [pair, month] of months) {
+      const r = await db.query(`select * from bqx.verify($1, $2, 100)`, [pair, month]);
+      const failed = r.rows.filter((x) => !x.ok);
+      expect(failed, `${pair} ${month}: ${JSON.stringify(failed)}`).toEqual([]);
+      expect(r.rows.map((x) => x.check)).toEqual(
+        ['partition', 'row_count', 'no_orphan_rows', 'rate_matches', 'nulls_history_only', 'finite', 'sample_recompute']);
+    }
+  }, 300_000);
+});
