@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase, type TestDb } from './support/db.js';
-import { loadBars } from './queue-support.js';
+import { loadWalkBars } from './support/queue.js';
 
 async function waitFor<T>(fn: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
   const until = Date.now() + ms;
@@ -35,7 +35,7 @@ describe('crash safety', () => {
   let db: TestDb;
   beforeAll(async () => {
     db = await testDatabase('crash');
-    await loadBars(db, ['EURUSD'], '2024-06-25', '2024-09-01');
+    await loadWalkBars(db, ['EURUSD'], '2024-06-25', '2024-09-01');
   });
   afterAll(async () => { await db?.end(); });
 

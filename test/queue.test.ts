@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase, type TestDb } from './support/db.js';
 import { runBackfill } from '../scripts/backfill/run.js';
-import { loadBars } from './queue-support.js';
+import { loadWalkBars } from './support/queue.js';
 
 const PAIRS = ['EURUSD', 'GBPJPY', 'USDJPY'];
 
@@ -11,7 +11,7 @@ describe('backfill queue', () => {
   let db: TestDb;
   beforeAll(async () => {
     db = await testDatabase('queue');
-    await loadBars(db, PAIRS, '2024-06-20', '2024-10-01');
+    await loadWalkBars(db, PAIRS, '2024-06-20', '2024-10-01');
     // Known race outside the queue (reported): two first writers of a pair can both try to
     // create bqx.bqx_<pair> (ensure_pair_partition re-checks with to_regclass, whose
     // syscache has not seen the other's commit) -> 42P07, and the queue retries the job.
@@ -67,7 +67,7 @@ describe('backfill queue', () => {
 
   it('retries a failing job, marks it failed with its error, and finishes the others', async () => {
     await db.query(`select bqx.enqueue(array['AUDCAD', 'EURUSD'], '2024-10', '2024-10')`);
-    await loadBars(db, ['EURUSD'], '2024-10-01', '2024-11-01');
+    await loadWalkBars(db, ['EURUSD'], '2024-10-01', '2024-11-01');
     const r = await runBackfill(db.url, { pairs: ['AUDCAD', 'EURUSD'], from: '2024-10', to: '2024-10', workers: 2 });
     expect(r.failed).toBe(1);
     const j = await db.query(`select pair, status, attempts, last_sqlstate, last_error from bqx.jobs where month = '2024-10' order by pair`);

@@ -1,7 +1,7 @@
 // bqx report renders every section from a real run.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase, type TestDb } from './support/db.js';
-import { loadBars } from './queue-support.js';
+import { loadWalkBars } from './support/queue.js';
 import { runBackfill } from '../scripts/backfill/run.js';
 import { buildReport } from '../scripts/commands/report.js';
 import { plainView } from '../scripts/backfill/view.js';
@@ -12,7 +12,7 @@ describe('report', () => {
   const lines: string[] = [];
   beforeAll(async () => {
     db = await testDatabase('report');
-    await loadBars(db, ['EURUSD', 'GBPJPY'], '2024-07-01', '2024-09-01');
+    await loadWalkBars(db, ['EURUSD', 'GBPJPY'], '2024-07-01', '2024-09-01');
     const view = plainView((l) => lines.push(l), 0);
     await runBackfill(db.url, { pairs: ['EURUSD', 'GBPJPY', 'AUDCAD'], from: '2024-07', to: '2024-08', workers: 2,
       onProgress: (s) => view.update(s), pollMs: 100 });

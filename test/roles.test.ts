@@ -2,7 +2,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase, type TestDb } from './support/db.js';
-import { loadBars } from './queue-support.js';
+import { loadWalkBars } from './support/queue.js';
 
 describe('roles', () => {
   let db: TestDb;
@@ -10,15 +10,16 @@ describe('roles', () => {
   const login = `bqx_test_reader_${process.pid}`;
   beforeAll(async () => {
     db = await testDatabase('roles');
-    await loadBars(db, ['EURUSD'], '2024-06-25', '2024-08-01');
+    await loadWalkBars(db, ['EURUSD'], '2024-06-25', '2024-08-01');
     await db.query(`select bqx.enqueue(array['EURUSD'], '2024-07', '2024-07')`);
     await db.query(`call bqx.work()`);
     await db.query(`select bqx.enqueue(array['EURUSD'], '2024-08', '2024-08')`);
     await db.query(`drop role if exists ${login}`);
-    await db.query(`create role ${login} login in role bqx_reader`);
+    // a password: the test server may require one on host connections (testcontainers does)
+    await db.query(`create role ${login} login password '${login}' in role bqx_reader`);
     const url = new URL(db.url);
     url.username = login;
-    url.password = '';
+    url.password = login;
     reader = new pg.Client({ connectionString: url.toString() });
     await reader.connect();
   });

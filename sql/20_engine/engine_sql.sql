@@ -29,12 +29,10 @@ stable
 -- schema-qualified instead; test/sql-conventions.test.ts allows this one exception.
 as $$
 with blocks as (
-  -- statistics of the 15-bar block ending at each bar; NULL while the block is short
+  -- the 15-bar block ending at each bar as one array {mean, M2, max, min} (one lag() per
+  -- block fetches all four); NULL while the block is short
   select k.ts_utc, k.rate,
-         case when k.rn >= 15 then k.mom[2] / 15 end as b_mean,
-         case when k.rn >= 15 then k.mom[3] end      as b_m2,
-         case when k.rn >= 15 then k.mx end          as b_max,
-         case when k.rn >= 15 then k.mn end          as b_min
+         case when k.rn >= 15 then array[k.mom[2] / 15, k.mom[3], k.mx, k.mn] end as blk
     from (select b.ts_utc, b.rate,
                  pg_catalog.row_number() over (order by b.ts_utc) as rn,
                  bqx_internal.moments(b.rate) over blk as mom,
@@ -43,26 +41,28 @@ with blocks as (
             from bqx_internal.source_bars(p_pair, p_from, p_to) as b
           window blk as (order by b.ts_utc rows between 14 preceding and current row)) k
 ),
-lagged as (
+lagged0 as (
   -- the five blocks before bar t, and the endpoints r_{t-W}
   select l.ts_utc, l.rate,
-         pg_catalog.lag(l.b_mean, 1) over o as m1, pg_catalog.lag(l.b_mean, 16) over o as m2,
-         pg_catalog.lag(l.b_mean, 31) over o as m3, pg_catalog.lag(l.b_mean, 46) over o as m4,
-         pg_catalog.lag(l.b_mean, 61) over o as m5,
-         pg_catalog.lag(l.b_m2, 1) over o as q1, pg_catalog.lag(l.b_m2, 16) over o as q2,
-         pg_catalog.lag(l.b_m2, 31) over o as q3, pg_catalog.lag(l.b_m2, 46) over o as q4,
-         pg_catalog.lag(l.b_m2, 61) over o as q5,
-         pg_catalog.lag(l.b_max, 1) over o as x1, pg_catalog.lag(l.b_max, 16) over o as x2,
-         pg_catalog.lag(l.b_max, 31) over o as x3, pg_catalog.lag(l.b_max, 46) over o as x4,
-         pg_catalog.lag(l.b_max, 61) over o as x5,
-         pg_catalog.lag(l.b_min, 1) over o as n1, pg_catalog.lag(l.b_min, 16) over o as n2,
-         pg_catalog.lag(l.b_min, 31) over o as n3, pg_catalog.lag(l.b_min, 46) over o as n4,
-         pg_catalog.lag(l.b_min, 61) over o as n5,
+         pg_catalog.lag(l.blk, 1) over o as b1, pg_catalog.lag(l.blk, 16) over o as b2,
+         pg_catalog.lag(l.blk, 31) over o as b3, pg_catalog.lag(l.blk, 46) over o as b4,
+         pg_catalog.lag(l.blk, 61) over o as b5,
          pg_catalog.lag(l.rate, 15) over o as e15, pg_catalog.lag(l.rate, 30) over o as e30,
          pg_catalog.lag(l.rate, 45) over o as e45, pg_catalog.lag(l.rate, 60) over o as e60,
          pg_catalog.lag(l.rate, 75) over o as e75
     from blocks l
   window o as (order by l.ts_utc)
+),
+lagged as (
+  -- the month's bars only, blocks unpacked
+  select l.ts_utc, l.rate, l.e15, l.e30, l.e45, l.e60, l.e75,
+         l.b1[1] as m1, l.b2[1] as m2, l.b3[1] as m3, l.b4[1] as m4, l.b5[1] as m5,
+         l.b1[2] as q1, l.b2[2] as q2, l.b3[2] as q3, l.b4[2] as q4, l.b5[2] as q5,
+         l.b1[3] as x1, l.b2[3] as x2, l.b3[3] as x3, l.b4[3] as x4, l.b5[3] as x5,
+         l.b1[4] as n1, l.b2[4] as n2, l.b3[4] as n3, l.b4[4] as n4, l.b5[4] as n5
+    from lagged0 l
+   where l.ts_utc >= p_from
+  offset 0
 ),
 combined as (
   -- raw-rate statistics of each window (mean, M2, max, min); OFFSET 0 keeps the
@@ -96,7 +96,6 @@ combined as (
          case when c.e60 is not null then least(c.n1, c.n2, c.n3, c.n4) end as min60,
          case when c.e75 is not null then least(c.n1, c.n2, c.n3, c.n4, c.n5) end as min75
     from lagged c
-   where c.ts_utc >= p_from
   offset 0
 ),
 features as (

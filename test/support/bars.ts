@@ -5,18 +5,33 @@ import { BQX_COLUMNS, computeFeatures } from '../../plv8-src/index.js';
 import { featureRows, type FeatureRow } from './naive.js';
 
 type Queryable = Pick<pg.Pool, 'query'>;
+type Connectable = Pick<pg.Pool, 'connect'>;
 
-/** Inserts bars (rates may be bad: null, NaN, Infinity, <= 0) for one pair. */
-export async function loadBars(db: Queryable, pair: string, ts: readonly Date[], rates: readonly (number | null)[]): Promise<void> {
+/**
+ * Inserts bars (rates may be bad: null, NaN, Infinity, <= 0) for one pair, as a bulk
+ * loader does: with live mode off for the loading transaction (the tests backfill).
+ */
+export async function loadBars(db: Connectable | { pool: Connectable }, pair: string, ts: readonly Date[], rates: readonly (number | null)[]): Promise<void> {
   const chunk = 50_000;
-  for (let i = 0; i < ts.length; i += chunk) {
-    // float8 text keeps every bit and spells NaN/Infinity the way Postgres reads them
-    await db.query(
-      `insert into bqx.m1 (pair, ts_utc, rate)
-       select $1, t, r from unnest($2::timestamptz[], $3::float8[]) as u(t, r)`,
-      [pair, ts.slice(i, i + chunk).map((d) => d.toISOString()),
-        rates.slice(i, i + chunk).map((r) => (r === null ? null : String(r)))],
-    );
+  const client = await ('pool' in db ? db.pool : db).connect();
+  try {
+    await client.query('begin');
+    await client.query(`set local bqx.live = 'off'`);
+    for (let i = 0; i < ts.length; i += chunk) {
+      // float8 text keeps every bit and spells NaN/Infinity the way Postgres reads them
+      await client.query(
+        `insert into bqx.m1 (pair, ts_utc, rate)
+         select $1, t, r from unnest($2::timestamptz[], $3::float8[]) as u(t, r)`,
+        [pair, ts.slice(i, i + chunk).map((d) => d.toISOString()),
+          rates.slice(i, i + chunk).map((r) => (r === null ? null : String(r)))],
+      );
+    }
+    await client.query('commit');
+  } catch (err) {
+    await client.query('rollback');
+    throw err;
+  } finally {
+    client.release();
   }
 }
 

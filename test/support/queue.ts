@@ -1,8 +1,8 @@
 // Test bars for the queue tests: a random walk per pair over weekday minutes, plain SQL.
-import type { TestDb } from './support/db.js';
+import type { TestDb } from './db.js';
 
 /** Weekday bars of a random walk for pairs over [from, to), plain SQL. */
-export async function loadBars(db: TestDb, pairs: string[], from: string, to: string, seed = 0.42): Promise<void> {
+export async function loadWalkBars(db: TestDb, pairs: string[], from: string, to: string, seed = 0.42): Promise<void> {
   // a bulk load: the live trigger skips it (bqx.live = off), the months are backfilled
   const c = await db.pool.connect();
   try {
