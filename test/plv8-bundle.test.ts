@@ -4,7 +4,7 @@
 // module), wrapped as a function of the SQL argument names and called with JS arrays
 // (Date objects for timestamptz), as PLV8 does. Its rows must equal the kernel's.
 
-import { buildSync } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import vm from 'node:vm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
@@ -16,6 +16,7 @@ import {
 } from '../scripts/lib/plv8-bundle.js';
 import { computeFeatures } from '../plv8-src/kernel.js';
 import { BQX_COLUMNS, FEATURE_COLUMNS } from '../plv8-src/spec.js';
+import { projectRoot } from '../scripts/lib/paths.js';
 import { histdataAvailable, readHistdataCloses } from './support/histdata.js';
 import {
   flatRunSeries,
@@ -114,16 +115,8 @@ let fn: { name: string; args: string[]; body: string };
 let bundle: string;
 
 beforeAll(() => {
-  // Build only the kernel bundle (the CLI build belongs to others and may be mid-edit).
-  buildSync({
-    entryPoints: ['plv8-src/plv8-entry.ts'],
-    outfile: 'dist/plv8/bqx-kernel.js',
-    bundle: true,
-    platform: 'neutral',
-    format: 'iife',
-    target: 'es2019',
-    logLevel: 'warning',
-  });
+  // Build only the kernel bundle, exactly as npm run build does it.
+  execFileSync(process.execPath, ['build.mjs', '--kernel'], { cwd: projectRoot, stdio: 'inherit' });
   bundle = kernelBundle();
   rendered = renderPlv8Sql(readFileSync(SQL_FILE, 'utf8'));
   fn = plv8FunctionBody(rendered);
