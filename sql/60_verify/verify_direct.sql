@@ -47,10 +47,10 @@ begin
        group by b.ts_utc, w.w
     ), per_window as (       -- second pass: squares of deviations from the mean
       select f.ts_utc, f.w, f.n = f.w as defined, f.s, f.mx, f.mn, f.s / f.w as mean, f.endpoint,
-             (select pg_catalog.sqrt(pg_catalog.sum((p.d - f.s / f.w) ^ 2) / (f.w - 1))
-                from prev p
-               where p.ts_utc = f.ts_utc and p.i <= f.w) as stdev
+             pg_catalog.sqrt(pg_catalog.sum((p.d - f.s / f.w) ^ 2) / (f.w - 1)) as stdev
         from pass1 f
+        left join prev p on p.ts_utc = f.ts_utc and p.i <= f.w
+       group by f.ts_utc, f.w, f.n, f.s, f.mx, f.mn, f.endpoint
     ), agg1 as (
       select pw.ts_utc,
              pg_catalog.bool_and(pw.defined) as defined,
