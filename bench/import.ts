@@ -3,9 +3,9 @@
 // Target: >= 200k lines/s. `npx tsx bench/import.ts URL` runs it alone.
 import pg from 'pg';
 import { importFile } from '../scripts/import/loader.js';
+import { histdataZip } from '../test/support/histdata.js';
 
-export const BENCH_IMPORT_FILE =
-  `${process.env.BQX_HISTDATA_DIR ?? '/work/shared/data/histdata'}/HISTDATA_COM_ASCII_EURUSD_M12019.zip`;
+export const BENCH_IMPORT_FILE = histdataZip('EURUSD', 2019);
 
 export async function benchImport(connectionString: string): Promise<{ lines: number; seconds: number; linesPerSec: number }> {
   const client = new pg.Client({ connectionString });
