@@ -61,12 +61,26 @@ begin
       on m.pair = p_pair and m.ts_utc = pg_catalog.to_timestamp(w.ts_minute * 60)
      and m.ts_utc >= v_lo and m.ts_utc <= v_hi;
 
-  -- a bar someone else inserted meanwhile is kept like an existing bar
-  insert into bqx.m1 (pair, ts_utc, rate)
-  select p_pair, g.ts_utc, g.rate
-    from pg_temp.bqx_import_merged g
-   where not g.existed
-  on conflict (pair, ts_utc) do nothing;
+  -- The join above found the new bars, so a plain INSERT does (ON CONFLICT's speculative
+  -- insertion costs twice as much: measured 2.07 s against 1.03 s for 372k bars). Should
+  -- another session have inserted one of them meanwhile, the subtransaction rolls back
+  -- and the conflict-safe form runs: that bar is kept like an existing one.
+  -- In key order: the primary key's btree then appends at its right edge (measured
+  -- 1.31 s with the sort against 1.76 s in the hash join's order).
+  begin
+    insert into bqx.m1 (pair, ts_utc, rate)
+    select p_pair, g.ts_utc, g.rate
+      from pg_temp.bqx_import_merged g
+     where not g.existed
+     order by g.ts_utc;
+  exception when unique_violation then
+    insert into bqx.m1 (pair, ts_utc, rate)
+    select p_pair, g.ts_utc, g.rate
+      from pg_temp.bqx_import_merged g
+     where not g.existed
+     order by g.ts_utc
+    on conflict (pair, ts_utc) do nothing;
+  end;
 
   if p_update then
     update bqx.m1 t
