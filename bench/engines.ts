@@ -31,12 +31,14 @@ export async function benchEngines(url: string, pair: string, month: string, run
         times.push(await timed(async () => { rows = Number((await c.query(`call bqx.backfill($1, $2)`, [pair, month])).rows[0].rows_written); }));
       }
       const compute: number[] = [];
+      // `not (x is null)` reads every column: without it the planner drops the unused ones
+      // and computes nothing
       const computeSql = engine === 'sql'
-        ? `select count(*) from (select * from bqx_internal.engine_sql($1, $2, $3) offset 0) x`
+        ? `select count(*) from (select * from bqx_internal.engine_sql($1, $2, $3) offset 0) x where not (x is null)`
         : `select count(*) from (select * from bqx_internal.engine_plv8($1,
              (select array_agg(ts_utc order by ts_utc) from bqx_internal.source_bars($1, $2, $3)),
              (select array_agg(rate order by ts_utc) from bqx_internal.source_bars($1, $2, $3)),
-             (select count(*)::int from bqx_internal.source_bars($1, $2, $3) where ts_utc < $2)) offset 0) x`;
+             (select count(*)::int from bqx_internal.source_bars($1, $2, $3) where ts_utc < $2)) offset 0) x where not (x is null)`;
       for (let i = 0; i < runs; i++) compute.push(await timed(() => c.query(computeSql, [pair, b.month_start, b.month_end])));
       const s = median(times);
       out.engines.push({ engine, rows, seconds: s, rowsPerSec: rows / s, computeSeconds: median(compute) });

@@ -9,8 +9,9 @@
 --      held in SHARE mode: a backfill of that month (which holds it exclusively while it
 --      swaps the leaf) waits for this transaction, or this one waits for the backfill
 --      and then writes into its new leaf;
---   3. one INSERT ... SELECT over every range (bqx_internal.engine_sql reads the 75 good
---      bars of lookback itself) upserts the rows; a row whose value did not change is
+--   3. one INSERT ... SELECT over every range (bqx_internal.engine_sql_ranges: one read of
+--      the source with the 75 good bars of lookback of each range, one windowed pass)
+--      upserts the rows; a row whose value did not change is
 --      not rewritten;
 -- Returns the number of rows inserted or changed. Rows of bars that are gone or bad are
 -- not touched here: bqx_internal.delete_stale_rows (known keys, the live triggers) and
@@ -58,8 +59,7 @@ begin
 
   insert into bqx.bqx as b
   select e.*
-    from rows from (pg_catalog.unnest(p_pair), pg_catalog.unnest(p_from), pg_catalog.unnest(p_to)) as r(pair, f, t)
-    cross join lateral bqx_internal.engine_sql(r.pair, r.f, r.t) as e
+    from bqx_internal.engine_sql_ranges(p_pair, p_from, p_to) as e
   on conflict (pair, ts_utc) do update set
         rate = excluded.rate, w15_bqx_return = excluded.w15_bqx_return, w15_bqx_max = excluded.w15_bqx_max,
         w15_bqx_min = excluded.w15_bqx_min, w15_bqx_avg = excluded.w15_bqx_avg, w15_bqx_stdev = excluded.w15_bqx_stdev,

@@ -1,5 +1,8 @@
--- The set-based SQL engine: BQX rows (bqx.bqx row type) for the good bars of
--- [p_from, p_to), equal to the TypeScript kernel (plv8-src/) within BQX-SPEC section 3.
+-- The set-based SQL engine: BQX rows (bqx.bqx row type) for the good bars of ranges
+-- (p_pair[i], [p_from[i], p_to[i])), equal to the TypeScript kernel (plv8-src/) within
+-- BQX-SPEC section 3. One read of the source and one windowed pass (partitioned by
+-- range) for all ranges: the live path recomputes a few bars of 28 pairs per statement.
+-- Ranges of the same pair must not overlap. engine_sql() is the one-range form.
 --
 -- Why blocks: Postgres's window aggregates have no inverse transition for float8 or
 -- min/max, so a "ROWS 75 PRECEDING" frame costs O(W) per row and per aggregate. Every
@@ -16,10 +19,10 @@
 -- from rounding is clamped with CASE, not GREATEST, which would turn NULL into 0.)
 -- d_i = (r_{t-i} - r_t) / r_t, so every metric is computed on raw rates and divided by r_t
 -- once: return = W (mean_W - r_t) / r_t, max = (max_W - r_t) / r_t, stdev = sd_W / r_t.
-create or replace function bqx_internal.engine_sql(
-  p_pair text,
-  p_from timestamptz,
-  p_to   timestamptz
+create or replace function bqx_internal.engine_sql_ranges(
+  p_pair text[],
+  p_from timestamptz[],
+  p_to   timestamptz[]
 ) returns setof bqx.bqx
 language sql
 stable
@@ -31,19 +34,19 @@ as $$
 with blocks as (
   -- the 15-bar block ending at each bar as one array {mean, M2, max, min} (one lag() per
   -- block fetches all four); NULL while the block is short
-  select k.ts_utc, k.rate,
+  select k.range_no, k.range_from, k.ts_utc, k.rate,
          case when k.rn >= 15 then array[k.mom[2] / 15, k.mom[3], k.mx, k.mn] end as blk
-    from (select b.ts_utc, b.rate,
-                 pg_catalog.row_number() over (order by b.ts_utc) as rn,
+    from (select b.range_no, b.range_from, b.ts_utc, b.rate,
+                 pg_catalog.row_number() over (partition by b.range_no order by b.ts_utc) as rn,
                  bqx_internal.moments(b.rate) over blk as mom,
                  pg_catalog.max(b.rate) over blk        as mx,
                  pg_catalog.min(b.rate) over blk        as mn
-            from bqx_internal.source_bars(p_pair, p_from, p_to) as b
-          window blk as (order by b.ts_utc rows between 14 preceding and current row)) k
+            from bqx_internal.source_bars_ranges(p_pair, p_from, p_to) as b
+          window blk as (partition by b.range_no order by b.ts_utc rows between 14 preceding and current row)) k
 ),
 lagged0 as (
   -- the five blocks before bar t, and the endpoints r_{t-W}
-  select l.ts_utc, l.rate,
+  select l.range_no, l.range_from, l.ts_utc, l.rate,
          pg_catalog.lag(l.blk, 1) over o as b1, pg_catalog.lag(l.blk, 16) over o as b2,
          pg_catalog.lag(l.blk, 31) over o as b3, pg_catalog.lag(l.blk, 46) over o as b4,
          pg_catalog.lag(l.blk, 61) over o as b5,
@@ -51,23 +54,23 @@ lagged0 as (
          pg_catalog.lag(l.rate, 45) over o as e45, pg_catalog.lag(l.rate, 60) over o as e60,
          pg_catalog.lag(l.rate, 75) over o as e75
     from blocks l
-  window o as (order by l.ts_utc)
+  window o as (partition by l.range_no order by l.ts_utc)
 ),
 lagged as (
   -- the month's bars only, blocks unpacked
-  select l.ts_utc, l.rate, l.e15, l.e30, l.e45, l.e60, l.e75,
+  select l.range_no, l.ts_utc, l.rate, l.e15, l.e30, l.e45, l.e60, l.e75,
          l.b1[1] as m1, l.b2[1] as m2, l.b3[1] as m3, l.b4[1] as m4, l.b5[1] as m5,
          l.b1[2] as q1, l.b2[2] as q2, l.b3[2] as q3, l.b4[2] as q4, l.b5[2] as q5,
          l.b1[3] as x1, l.b2[3] as x2, l.b3[3] as x3, l.b4[3] as x4, l.b5[3] as x5,
          l.b1[4] as n1, l.b2[4] as n2, l.b3[4] as n3, l.b4[4] as n4, l.b5[4] as n5
     from lagged0 l
-   where l.ts_utc >= p_from
+   where l.ts_utc >= l.range_from
   offset 0
 ),
 combined as (
   -- raw-rate statistics of each window (mean, M2, max, min); OFFSET 0 keeps the
   -- planner from re-evaluating these expressions in every column that uses them
-  select c.ts_utc, c.rate, c.e15, c.e30, c.e45, c.e60, c.e75,
+  select c.range_no, c.ts_utc, c.rate, c.e15, c.e30, c.e45, c.e60, c.e75,
          c.m1                                   as mean15,
          (c.m1 + c.m2) / 2                      as mean30,
          (c.m1 + c.m2 + c.m3) / 3               as mean45,
@@ -100,7 +103,7 @@ combined as (
 ),
 features as (
   -- the 30 window columns, in d units: (x - r_t) / r_t
-  select f.ts_utc, f.rate,
+  select f.range_no, f.ts_utc, f.rate,
          15 * (f.mean15 - f.rate) / f.rate as w15_bqx_return, (f.max15 - f.rate) / f.rate as w15_bqx_max,
          (f.min15 - f.rate) / f.rate as w15_bqx_min, (f.mean15 - f.rate) / f.rate as w15_bqx_avg,
          case when f.max15 = f.min15 then 0 else pg_catalog.sqrt(case when f.m2_15 < 0 then 0 else f.m2_15 end / 14) / f.rate end as w15_bqx_stdev,
@@ -135,7 +138,7 @@ spread as (
   offset 0
 )
 -- the seven aggregates; every one is NULL unless w75 (hence every window) is defined
-select p_pair, g.ts_utc, g.rate,
+select p_pair[g.range_no], g.ts_utc, g.rate,
        g.w15_bqx_return, g.w15_bqx_max, g.w15_bqx_min, g.w15_bqx_avg, g.w15_bqx_stdev, g.w15_bqx_endpoint,
        g.w30_bqx_return, g.w30_bqx_max, g.w30_bqx_min, g.w30_bqx_avg, g.w30_bqx_stdev, g.w30_bqx_endpoint,
        g.w45_bqx_return, g.w45_bqx_max, g.w45_bqx_min, g.w45_bqx_avg, g.w45_bqx_stdev, g.w45_bqx_endpoint,
@@ -160,5 +163,5 @@ select p_pair, g.ts_utc, g.rate,
   from spread g
 $$;
 
-comment on function bqx_internal.engine_sql(text, timestamptz, timestamptz) is
-  'internal: the portable SQL engine. BQX rows for the good bars of p_pair in [p_from, p_to), reading 75 good bars of lookback; 15-bar blocks combined with Chan''s formula.';
+comment on function bqx_internal.engine_sql_ranges(text[], timestamptz[], timestamptz[]) is
+  'internal: the portable SQL engine. BQX rows for the good bars of each range (p_pair[i], [p_from[i], p_to[i])), each reading 75 good bars of lookback; 15-bar blocks combined with Chan''s formula.';
