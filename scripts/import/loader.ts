@@ -134,6 +134,8 @@ interface MergeRow {
   dup_conflicting: string;
 }
 
+const tempBuffersSet = new WeakSet<pg.ClientBase>();
+
 /** Imports one file on a connected client, in its own transaction. */
 export async function importFile(client: pg.ClientBase, path: string, opts: ImportOptions = {}): Promise<FileCounts> {
   const t0 = performance.now();
@@ -157,6 +159,13 @@ export async function importFile(client: pg.ClientBase, path: string, opts: Impo
     opts.onProgress?.(path, done, input.size);
   });
   await client.query(`set bqx.live = 'off'`);
+  // The staging tables are temporary: with the default 8MB of temp_buffers a year of
+  // bars (~22MB staged) is evicted to disk while it is merged. Only takes effect before
+  // the session's first temporary table, hence here and not per file.
+  if (!tempBuffersSet.has(client)) {
+    await client.query(`set temp_buffers = '256MB'`).catch(() => {});
+    tempBuffersSet.add(client);
+  }
   await client.query('begin');
   try {
     await client.query('select bqx_internal.import_stage_create()');
