@@ -35,6 +35,8 @@ function expectEqualToKernel(actual: object[], expected: object[], what: string)
   if (report.mismatchCount) console.error(`${what}:\n${report.mismatches.join('\n')}`);
   expect(report.mismatchCount, `${what}: ${report.mismatches[0] ?? ''}`).toBe(0);
   expect(actual.length).toBe(expected.length);
+  console.log(`${what}: ${report.cells} cells, max |diff| ${report.maxAbsError.toExponential(2)}, `
+    + `tolerance used ${(report.maxToleranceUsed * 100).toFixed(4)}% (worst ${report.worstAbsAt})`);
   return report;
 }
 
