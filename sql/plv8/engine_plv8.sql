@@ -36,4 +36,4 @@ root.bqxKernel.engine(plv8, p_pair, p_ts, p_rate, p_first_wanted);
 $plv8$;
 
 comment on function bqx_internal.engine_plv8(text, timestamptz[], double precision[], integer) is
-  'BQX kernel in PLV8: one bqx.bqx row per good bar of p_rate after the first p_first_wanted (lookback) elements; pass at least 75 good lookback bars. O(n) per window: monotonic deques for max/min, centred Neumaier-compensated window sums re-anchored every W bars. Bad bars (NULL, NaN, +-Infinity, <= 0) are skipped and get no row. Same numbers as plv8-src/kernel.ts.';
+  'internal: the BQX kernel in PLV8: one bqx.bqx row per good bar of p_rate after the first p_first_wanted (lookback) elements; pass at least 75 good lookback bars. O(n) per window: monotonic deques for max/min, centred Neumaier-compensated window sums re-anchored every W bars. Bad bars (NULL, NaN, +-Infinity, <= 0) are skipped and get no row. Same numbers as plv8-src/kernel.ts.';
