@@ -3,7 +3,7 @@
 // absolute times across runs). Runs against DATABASE_URL / PG* or the embedded cluster,
 // in a throwaway database `bqx_bench` that it creates and drops.
 import pg from 'pg';
-import { resolveConnection } from '../scripts/lib/connection.js';
+import { resolveConnection, withDatabase } from '../scripts/lib/connection.js';
 import { migrate } from '../scripts/lib/migrate.js';
 import { seedBars } from '../scripts/seed/index.js';
 import { benchKernel } from './kernel.js';
@@ -14,12 +14,6 @@ import { benchLive } from './live.js';
 import { benchFullWorkload } from './backfill.js';
 
 const SEED_RATE = 650; // the seed's Python script: rows/s
-
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
 
 async function freshDatabase(adminUrl: string, name: string): Promise<string> {
   const admin = new pg.Client({ connectionString: adminUrl });

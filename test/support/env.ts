@@ -18,20 +18,5 @@ export const TEST_IMAGE = process.env.BQX_TEST_IMAGE ?? 'bqx-test/postgres15-cro
 export const TEMPLATE_DB = 'bqx_template';
 export const TEST_DB_PREFIX = 'bqx_t_';
 
-/** the same server, another database */
-export function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${encodeURIComponent(database)}`;
-  return u.toString();
-}
+export { redactUrl as redact, withDatabase } from '../../scripts/lib/connection.js';
 
-/** the URL with its password masked, for printing */
-export function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return url;
-  }
-}
