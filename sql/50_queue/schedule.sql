@@ -16,7 +16,7 @@ declare
   v_max integer := coalesce(pg_catalog.current_setting('cron.max_running_jobs', true), '32')::integer;
   i     integer;
 begin
-  perform bqx_internal.require_cron();
+  perform bqx_internal.require_cron('run the workers from Node: bqx backfill --via node.');
   if workers is null or workers < 1 or workers > v_max then
     perform bqx_internal.raise_error('22023',
       pg_catalog.format('workers must be between 1 and %s, got %s', v_max, coalesce(workers::text, 'NULL')),

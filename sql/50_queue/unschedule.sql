@@ -9,7 +9,7 @@ as $$
 declare
   v_ids   bigint[];
 begin
-  perform bqx_internal.require_cron();
+  perform bqx_internal.require_cron('run the workers from Node: bqx backfill --via node.');
   select pg_catalog.array_agg(c.jobid) into v_ids from cron.job c where c.jobname ~ '^bqx-worker-[0-9]+$';
   if v_ids is null then
     return 0;

@@ -8,7 +8,7 @@ as $$
 declare
   v_exists boolean;
 begin
-  perform bqx_internal.require_live_cron();
+  perform bqx_internal.require_cron('run CALL bqx.catch_up() every minute from another scheduler (cron + psql, a systemd timer). Bars in bqx.m1 need neither: the live trigger computes them as they are inserted.');
   execute 'select exists (select from cron.job j where j.jobname = $1 and j.username = current_user)'
     into v_exists using 'bqx-live';
   if not v_exists then
