@@ -6,7 +6,7 @@ import pg from 'pg';
 import { redactUrl, resolveConnection } from '../lib/connection.js';
 import { formatReport, type FileCounts } from '../import/counts.js';
 import type { Format } from '../import/formats.js';
-import { analyzeSource, importFile } from '../import/loader.js';
+import { analyzeSource, importFile, type ImportProgress } from '../import/loader.js';
 import { backfillCommands, monthRuns, monthsToBackfill } from '../import/plan.js';
 import { parseTimeZone } from '../import/timezone.js';
 import { runBackfill } from '../backfill/run.js';
@@ -26,35 +26,40 @@ function usage(message: string, hint: string): Error {
   return Object.assign(new Error(message), { code: '22023', hint });
 }
 
-function progress(files: string[]): { onProgress: (f: string, done: number, total: number) => void; stop: () => void } {
+/** A bar per file and phase (read: MB of text parsed; write: bars written) on a TTY, plain lines every 2 s otherwise. */
+function progress(): { onProgress: (p: ImportProgress) => void; stop: () => void } {
+  const amount = (p: ImportProgress, n: number) =>
+    p.phase === 'read' ? `${(n / 1e6).toFixed(1)} MB` : `${n.toLocaleString('en-US')} bars`;
   if (process.stdout.isTTY) {
     const bar = new cliProgress.SingleBar(
-      { format: 'import [{bar}] {percentage}% | {file} | {mb}/{totalMb} MB | ETA {eta_formatted}', hideCursor: true },
+      { format: 'import [{bar}] {percentage}% | {file} | {phase} {done}/{all} | ETA {eta_formatted}', hideCursor: true },
       cliProgress.Presets.shades_classic);
     let current = '';
     return {
-      onProgress: (f, done, total) => {
-        const name = f.split('/').pop() ?? f;
-        if (f !== current) {
+      onProgress: (p) => {
+        const name = p.file.split('/').pop() ?? p.file;
+        const key = `${p.file}\0${p.phase}`;
+        const payload = { file: name, phase: p.phase === 'read' ? 'read' : 'write', done: amount(p, p.done), all: amount(p, p.total) };
+        if (key !== current) {
           if (current) bar.stop();
-          current = f;
-          bar.start(total, 0, { file: name, mb: '0', totalMb: (total / 1e6).toFixed(1) });
+          current = key;
+          bar.start(p.total, 0, payload);
         }
-        bar.update(done, { file: name, mb: (done / 1e6).toFixed(1) });
+        bar.update(p.done, payload);
       },
       stop: () => bar.stop(),
     };
   }
   let last = 0;
   return {
-    onProgress: (f, done, total) => {
+    onProgress: (p) => {
       const now = Date.now();
-      if (now - last >= 2000 || done === total) {
+      if (now - last >= 2000 || p.done === p.total) {
         last = now;
-        console.log(`import: ${f} ${(done / 1e6).toFixed(1)}/${(total / 1e6).toFixed(1)} MB (${total ? Math.round((100 * done) / total) : 100}%)`);
+        console.log(`import: ${p.file} ${p.phase} ${amount(p, p.done)} of ${amount(p, p.total)} (${p.total ? Math.round((100 * p.done) / p.total) : 100}%)`);
       }
     },
-    stop: () => { void files; },
+    stop: () => {},
   };
 }
 
@@ -83,7 +88,7 @@ export function registerImport(program: Command): void {
       console.log(`bqx: importing ${files.length} file(s) into ${redactUrl(conn.connectionString)} (${conn.source})`);
       const client = new pg.Client({ connectionString: conn.connectionString, application_name: 'bqx import' });
       await client.connect();
-      const view = progress(files);
+      const view = progress();
       const results: FileCounts[] = [];
       try {
         for (const f of files) {

@@ -22,14 +22,14 @@ export function parseRate(field: string): [number, string] | 'non_numeric_rate' 
 
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-function validDate(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
+export function validDate(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
   if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return false;
   const leap = mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
   return d <= MONTH_DAYS[mo - 1] + (leap ? 1 : 0);
 }
 
 /** Date.UTC for a valid date, in integer arithmetic (days from civil, H. Hinnant). */
-function utcMs(y: number, mo: number, d: number, h: number, mi: number, s: number): number {
+export function utcMs(y: number, mo: number, d: number, h: number, mi: number, s: number): number {
   const yy = mo <= 2 ? y - 1 : y;
   const era = Math.floor(yy / 400);
   const yoe = yy - era * 400;
