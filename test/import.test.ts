@@ -2,7 +2,7 @@
 // (fixed offsets and IANA zones across DST changes), and the real HistData 2019 files
 // imported, backfilled and verified.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -131,6 +131,62 @@ describe('dirty files', () => {
     expect(r.rows.map((x) => [x.pair, Number(x.n), Number(x.lo), Number(x.hi)])).toEqual([
       ['AUDUSD', 500, 2, 2], ['NZDUSD', 500, -5, -5],
     ]);
+  });
+
+  it('straight into bqx.m1 or through the staging merge: the same bars and the same counts', async () => {
+    // AUDJPY holds nothing: one binary COPY into bqx.m1. NZDJPY already holds one of the
+    // file's bars (same rate): the staging path classifies it as identical.
+    await db.query(`insert into bqx.m1 values ('NZDJPY', '2019-01-02 15:01Z', 1.1401)`);
+    const direct = await importFile(client, DIRTY, { pair: 'AUDJPY' });
+    const merged = await importFile(client, DIRTY, { pair: 'NZDJPY' });
+    const lineCounts = (c: typeof direct) => ({ ...c, pair: '', new: 0, identical: 0, seconds: 0 });
+    expect(lineCounts(merged)).toEqual(lineCounts(direct));
+    expect(direct).toMatchObject({ new: 6, identical: 0, changed: 0, dup_identical: 1, dup_conflicting: 1, monthsChanged: ['2019-01'] });
+    expect(merged).toMatchObject({ new: 5, identical: 1, changed: 0, monthsChanged: ['2019-01'] });
+    expect(await bars('NZDJPY')).toEqual(await bars('AUDJPY'));
+    expect((await bars('AUDJPY')).map((b) => b[1])).toEqual([1.14, 1.1401, 1.14025, 1.1403, 1.1404, 1.1413]);
+  });
+
+  it('a bar another session stores during the import is kept: the direct COPY falls back to the merge', async () => {
+    // Another writer holds an uncommitted bar of the file's range: the import's check
+    // cannot see it, its COPY waits on it, then hits the primary key when it commits.
+    const other = new pg.Client({ connectionString: db.url });
+    await other.connect();
+    try {
+      await other.query('begin');
+      await other.query(`insert into bqx.m1 values ('CADJPY', '2019-01-02 15:03Z', 1.5)`);
+      const running = importFile(client, DIRTY, { pair: 'CADJPY' });
+      // wait until the import's COPY is blocked on the other transaction
+      for (let i = 0; ; i++) {
+        const w = await db.query(`select count(*)::int as n from pg_catalog.pg_stat_activity
+                                   where wait_event_type = 'Lock' and query ilike 'copy bqx.m1%'`);
+        if (w.rows[0].n > 0) break;
+        if (i > 200) throw new Error('the import never waited on the other session');
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      await other.query('commit');
+      const c = await running;
+      expect(c).toMatchObject({ new: 5, identical: 0, changed: 1, monthsChanged: ['2019-01'] });
+      expect((await bars('CADJPY')).map((b) => b[1])).toEqual([1.14, 1.1401, 1.14025, 1.5, 1.1404, 1.1413]);
+    } finally {
+      await other.end();
+    }
+  });
+
+  it.skipIf(!histdataAvailable('EURUSD', 2019))('a damaged or truncated zip: 22P04, nothing stored', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bqx-import-'));
+    const zip = readFileSync(histdataZip('EURUSD', 2019));
+    const damaged = Buffer.from(zip);
+    damaged.fill(0xff, 1_000_000, 1_001_000); // inside the deflated CSV
+    const truncated = zip.subarray(0, zip.length >> 1);
+    const before = (await db.query(`select count(*)::int as n from bqx.m1`)).rows[0].n;
+    for (const [name, bytes, message] of [['damaged', damaged, /is damaged/], ['truncated', truncated, /not a readable zip/]] as const) {
+      const file = join(dir, `HISTDATA_COM_ASCII_EURUSD_M1${name}.zip`);
+      writeFileSync(file, bytes);
+      const err = await importFile(client, file).catch((e) => e);
+      expect(err, name).toMatchObject({ code: '22P04', message: expect.stringMatching(message), hint: expect.stringContaining('Download the file again') });
+    }
+    expect((await db.query(`select count(*)::int as n from bqx.m1`)).rows[0].n).toBe(before);
   });
 
   it('errors: unknown pair from a file name, missing CSV columns', async () => {

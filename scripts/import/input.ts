@@ -19,7 +19,11 @@ export interface Input {
 
 function openZip(path: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) =>
-    yauzl.open(path, { lazyEntries: true, autoClose: true }, (err, z) => (err ? reject(err) : resolve(z))),
+    yauzl.open(path, { lazyEntries: true, autoClose: true }, (err, z) => (err
+      ? reject(Object.assign(new Error(`${path}: not a readable zip: ${err.message}`), {
+        code: '22P04', hint: 'Download the file again (it may be truncated), or unzip it and pass the CSV.',
+      }))
+      : resolve(z))),
   );
 }
 

@@ -2,11 +2,11 @@
 //   1. read and parse the whole file in Node (file-parser.ts): its good bars, the count of
 //      every other kind of line, and the file's duplicate rule (bars.ts: the last line
 //      wins), giving one bar per instant in time order;
-//   2. in one transaction, write them with a binary COPY (copy-binary.ts):
-//      - straight into bqx.m1 when it holds no bar of the file's range (a fresh import:
-//        the common case, and the fast one);
-//      - else into a temporary staging table, and bqx_internal.import_merge() classifies
-//        them against bqx.m1 (new / identical / changed) and inserts the new ones.
+//   2. in one transaction, write them with binary COPYs (copy-binary.ts):
+//      - the bars of every UTC month in which bqx.m1 holds no bar of the pair yet go
+//        straight into bqx.m1 (a fresh import: the common case, and the fast one);
+//      - the others into a temporary staging table, and bqx_internal.import_merge()
+//        classifies them against bqx.m1 (new / identical / changed), inserts the new ones.
 // The loading session runs with bqx.live = 'off': the live trigger skips bulk loads, the
 // months touched are backfilled afterwards.
 import { Readable } from 'node:stream';
@@ -67,10 +67,19 @@ async function readFile(path: string, counts: FileCounts, opts: ImportOptions): 
   const input = await openInput(path);
   const parser = new FileParser(counts, opts, input.innerName);
   let read = 0;
-  for await (const chunk of input.stream as AsyncIterable<Buffer>) {
-    read += chunk.length;
-    parser.write(chunk);
-    opts.onProgress?.({ file: path, phase: 'read', done: read, total: input.size });
+  try {
+    for await (const chunk of input.stream as AsyncIterable<Buffer>) {
+      read += chunk.length;
+      parser.write(chunk);
+      opts.onProgress?.({ file: path, phase: 'read', done: read, total: input.size });
+    }
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (typeof code === 'string' && code.startsWith('Z_')) { // zlib: the compressed data is corrupt
+      throw userError(`${path}: ${input.innerName} is damaged: ${(e as Error).message}`, '22P04',
+        'Download the file again, or unzip it and pass the CSV.');
+    }
+    throw e;
   }
   parser.end();
   if (input.exactSize && read !== input.size) {
@@ -85,8 +94,12 @@ async function readFile(path: string, counts: FileCounts, opts: ImportOptions): 
 }
 
 async function copyBars(client: pg.ClientBase, sql: string, bars: Winners, pair: string | null, onRows: (n: number) => void): Promise<void> {
-  await pipeline(Readable.from(binaryCopyData(bars, pair, onRows)), client.query(copyFrom(sql)));
+  // a byte stream with a small buffer: the write progress follows what the server takes
+  const data = Readable.from(binaryCopyData(bars, pair, onRows), { objectMode: false, highWaterMark: 1 << 20 });
+  await pipeline(data, client.query(copyFrom(sql)));
 }
+
+const monthOf = (minute: number): string => new Date(minute * 60_000).toISOString().slice(0, 7);
 
 /** The UTC months (YYYY-MM) of bars sorted by time. */
 function monthsOf(bars: Winners): string[] {
@@ -95,15 +108,46 @@ function monthsOf(bars: Winners): string[] {
   for (let i = 0; i < bars.n; i++) {
     if (bars.minutes[i] < monthEnd) continue;
     const d = new Date(bars.minutes[i] * 60_000);
-    out.push(d.toISOString().slice(0, 7));
+    out.push(monthOf(bars.minutes[i]));
     monthEnd = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) / 60_000;
   }
   return out;
 }
 
-/** Step 2: the bars into bqx.m1, in one transaction; fills the counts of what happened to them. */
+/** Bars sorted by time -> [those in `months`, the others] (each month is one run of bars). */
+function splitByMonths(bars: Winners, months: ReadonlySet<string>): [Winners, Winners] {
+  const runs: [number, number][][] = [[], []];
+  for (let i = 0; i < bars.n; ) {
+    const d = new Date(bars.minutes[i] * 60_000);
+    const monthEnd = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) / 60_000;
+    let end = i + 1;
+    while (end < bars.n && bars.minutes[end] < monthEnd) end++;
+    runs[months.has(monthOf(bars.minutes[i])) ? 0 : 1].push([i, end]);
+    i = end;
+  }
+  const pick = (rs: [number, number][]): Winners => {
+    if (rs.length === 1 && rs[0][0] === 0 && rs[0][1] === bars.n) return bars;
+    const n = rs.reduce((a, [x, y]) => a + y - x, 0);
+    const w: Winners = { minutes: new Float64Array(n), rates: new Float64Array(n), n, dupIdentical: 0, dupConflicting: 0 };
+    let o = 0;
+    for (const [x, y] of rs) {
+      w.minutes.set(bars.minutes.subarray(x, y), o);
+      w.rates.set(bars.rates.subarray(x, y), o);
+      o += y - x;
+    }
+    return w;
+  };
+  return [pick(runs[0]), pick(runs[1])];
+}
+
+/**
+ * Step 2: the bars into bqx.m1, in one transaction; fills the counts of what happened to
+ * them. Bars of months where bqx.m1 holds no bar of the pair yet go straight in with one
+ * binary COPY; those of the other months through the staging table and import_merge().
+ */
 async function writeBars(client: pg.ClientBase, path: string, pair: string, bars: Winners, counts: FileCounts, opts: ImportOptions): Promise<void> {
-  const onRows = (done: number) => opts.onProgress?.({ file: path, phase: 'write', done, total: bars.n });
+  let written = 0;
+  const onRows = (done: number) => opts.onProgress?.({ file: path, phase: 'write', done: written + done, total: bars.n });
   await client.query(`set bqx.live = 'off'`);
   // The staging tables are temporary: with the default 8MB of temp_buffers a year of
   // bars is evicted to disk while it is merged. Only takes effect before the session's
@@ -116,33 +160,37 @@ async function writeBars(client: pg.ClientBase, path: string, pair: string, bars
   const hi = new Date(bars.minutes[bars.n - 1] * 60_000);
   await client.query('begin');
   try {
-    const r = await client.query('select bqx_internal.import_range_has_bars($1, $2, $3) as has', [pair, lo, hi]);
-    if (!r.rows[0].has) {
+    const r = await client.query('select m from bqx_internal.import_months_with_bars($1, $2, $3) m', [pair, lo, hi]);
+    let [toMerge, direct] = splitByMonths(bars, new Set(r.rows.map((x) => x.m as string)));
+    if (direct.n > 0) {
       await client.query('savepoint bqx_import_direct');
       try {
-        await copyBars(client, 'copy bqx.m1 (pair, ts_utc, rate) from stdin (format binary)', bars, pair, onRows);
+        await copyBars(client, 'copy bqx.m1 (pair, ts_utc, rate) from stdin (format binary)', direct, pair, onRows);
         await client.query('release savepoint bqx_import_direct');
-        counts.new = bars.n;
-        counts.monthsChanged = monthsOf(bars);
-        await client.query('commit');
-        return;
+        counts.new += direct.n;
+        counts.monthsChanged.push(...monthsOf(direct));
+        written = direct.n;
       } catch (e) {
-        // another session stored one of these bars since the check: merge instead
+        // another session stored one of these bars since the check: merge them all
         if ((e as { code?: string }).code !== '23505') throw e;
         await client.query('rollback to savepoint bqx_import_direct');
+        toMerge = bars;
       }
     }
-    await client.query('select bqx_internal.import_stage_create()');
-    await copyBars(client, 'copy pg_temp.bqx_import_stage (ts_utc, rate) from stdin (format binary)', bars, null, onRows);
-    const m = await client.query<MergeRow>('select * from bqx_internal.import_merge($1, $2)', [pair, opts.update ?? false]);
-    await client.query('commit');
-    for (const row of m.rows) {
-      counts.new += Number(row.new_bars);
-      counts.identical += Number(row.identical_bars);
-      counts.changed += Number(row.changed_bars);
-      counts.updated += Number(row.updated_bars);
-      if (Number(row.new_bars) + Number(row.updated_bars) > 0) counts.monthsChanged.push(row.month);
+    if (toMerge.n > 0) {
+      await client.query('select bqx_internal.import_stage_create()');
+      await copyBars(client, 'copy pg_temp.bqx_import_stage (ts_utc, rate) from stdin (format binary)', toMerge, null, onRows);
+      const m = await client.query<MergeRow>('select * from bqx_internal.import_merge($1, $2)', [pair, opts.update ?? false]);
+      for (const row of m.rows) {
+        counts.new += Number(row.new_bars);
+        counts.identical += Number(row.identical_bars);
+        counts.changed += Number(row.changed_bars);
+        counts.updated += Number(row.updated_bars);
+        if (Number(row.new_bars) + Number(row.updated_bars) > 0) counts.monthsChanged.push(row.month);
+      }
     }
+    await client.query('commit');
+    counts.monthsChanged.sort();
   } catch (e) {
     await client.query('rollback').catch(() => {});
     throw e;
