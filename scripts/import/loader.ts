@@ -99,45 +99,33 @@ async function copyBars(client: pg.ClientBase, sql: string, bars: Winners, pair:
   await pipeline(data, client.query(copyFrom(sql)));
 }
 
-const monthOf = (minute: number): string => new Date(minute * 60_000).toISOString().slice(0, 7);
-
-/** The UTC months (YYYY-MM) of bars sorted by time. */
-function monthsOf(bars: Winners): string[] {
-  const out: string[] = [];
-  let monthEnd = -Infinity;
-  for (let i = 0; i < bars.n; i++) {
-    if (bars.minutes[i] < monthEnd) continue;
-    const d = new Date(bars.minutes[i] * 60_000);
-    out.push(monthOf(bars.minutes[i]));
-    monthEnd = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) / 60_000;
-  }
-  return out;
-}
-
-/** Bars sorted by time -> [those in `months`, the others] (each month is one run of bars). */
-function splitByMonths(bars: Winners, months: ReadonlySet<string>): [Winners, Winners] {
-  const runs: [number, number][][] = [[], []];
+/** Bars sorted by time -> one run of bars per UTC month: [month YYYY-MM, start, end). */
+function monthRuns(bars: Winners): [string, number, number][] {
+  const runs: [string, number, number][] = [];
   for (let i = 0; i < bars.n; ) {
     const d = new Date(bars.minutes[i] * 60_000);
     const monthEnd = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) / 60_000;
     let end = i + 1;
     while (end < bars.n && bars.minutes[end] < monthEnd) end++;
-    runs[months.has(monthOf(bars.minutes[i])) ? 0 : 1].push([i, end]);
+    runs.push([d.toISOString().slice(0, 7), i, end]);
     i = end;
   }
-  const pick = (rs: [number, number][]): Winners => {
-    if (rs.length === 1 && rs[0][0] === 0 && rs[0][1] === bars.n) return bars;
-    const n = rs.reduce((a, [x, y]) => a + y - x, 0);
-    const w: Winners = { minutes: new Float64Array(n), rates: new Float64Array(n), n, dupIdentical: 0, dupConflicting: 0 };
-    let o = 0;
-    for (const [x, y] of rs) {
-      w.minutes.set(bars.minutes.subarray(x, y), o);
-      w.rates.set(bars.rates.subarray(x, y), o);
-      o += y - x;
-    }
-    return w;
-  };
-  return [pick(runs[0]), pick(runs[1])];
+  return runs;
+}
+
+/** The runs of `bars` whose month is (or is not) in `months`, copied into one Winners. */
+function pickMonths(bars: Winners, runs: [string, number, number][], months: ReadonlySet<string>, inSet: boolean): Winners {
+  const rs = runs.filter(([m]) => months.has(m) === inSet);
+  if (rs.length === runs.length) return bars;
+  const n = rs.reduce((a, [, x, y]) => a + y - x, 0);
+  const w: Winners = { minutes: new Float64Array(n), rates: new Float64Array(n), n, dupIdentical: 0, dupConflicting: 0 };
+  let o = 0;
+  for (const [, x, y] of rs) {
+    w.minutes.set(bars.minutes.subarray(x, y), o);
+    w.rates.set(bars.rates.subarray(x, y), o);
+    o += y - x;
+  }
+  return w;
 }
 
 /**
@@ -161,14 +149,17 @@ async function writeBars(client: pg.ClientBase, path: string, pair: string, bars
   await client.query('begin');
   try {
     const r = await client.query('select m from bqx_internal.import_months_with_bars($1, $2, $3) m', [pair, lo, hi]);
-    let [toMerge, direct] = splitByMonths(bars, new Set(r.rows.map((x) => x.m as string)));
+    const holding = new Set(r.rows.map((x) => x.m as string));
+    const runs = monthRuns(bars);
+    const direct = pickMonths(bars, runs, holding, false);
+    let toMerge = pickMonths(bars, runs, holding, true);
     if (direct.n > 0) {
       await client.query('savepoint bqx_import_direct');
       try {
         await copyBars(client, 'copy bqx.m1 (pair, ts_utc, rate) from stdin (format binary)', direct, pair, onRows);
         await client.query('release savepoint bqx_import_direct');
         counts.new += direct.n;
-        counts.monthsChanged.push(...monthsOf(direct));
+        counts.monthsChanged.push(...runs.filter(([m]) => !holding.has(m)).map(([m]) => m));
         written = direct.n;
       } catch (e) {
         // another session stored one of these bars since the check: merge them all
