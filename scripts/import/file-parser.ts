@@ -27,7 +27,6 @@ const EMPTY = Buffer.alloc(0);
 export class FileParser {
   readonly bars = new BarList();
   private carry: Buffer = EMPTY;
-  private lineNo = 0;
   private lastUtc = -Infinity;
   private layout: CsvLayout | undefined;
   private zone: TimeZone | undefined;
@@ -57,7 +56,6 @@ export class FileParser {
   }
 
   private line(buf: Buffer, s: number, e: number): void {
-    this.lineNo++;
     if (e > s && buf[e - 1] === 13) e--;
     const fast = this.fast;
     if (fast !== undefined && fast.read(buf, s, e)) {
