@@ -54,21 +54,21 @@ begin
      pg_catalog.format('%s good source bars (%s bad bars left out); %s without a row%s',
        v_rows.source_good, v_rows.source_bad, v_rows.missing,
        case when v_rows.first_missing is null then ''
-            else ', first at ' || pg_catalog.to_char(v_rows.first_missing at time zone 'UTC', 'YYYY-MM-DD HH24:MI') || ' UTC' end)),
+            else ', first at ' || bqx_internal.bar_label(v_rows.first_missing) end)),
     ('no_orphan_rows',
      v_rows.orphans = 0,
      '0',
      v_rows.orphans::text,
      case when v_rows.orphans = 0 then 'every row has a good source bar'
           else 'rows without a good source bar, first at '
-               || pg_catalog.to_char(v_rows.first_orphan at time zone 'UTC', 'YYYY-MM-DD HH24:MI') || ' UTC' end),
+               || bqx_internal.bar_label(v_rows.first_orphan) end),
     ('rate_matches',
      v_rows.rate_differs = 0,
      '0',
      v_rows.rate_differs::text,
      case when v_rows.rate_differs = 0 then 'every row''s rate equals its source bar''s rate'
           else 'rows whose rate differs from the source bar (source changed since the backfill?), first at '
-               || pg_catalog.to_char(v_rows.first_rate at time zone 'UTC', 'YYYY-MM-DD HH24:MI') || ' UTC' end),
+               || bqx_internal.bar_label(v_rows.first_rate) end),
     ('nulls_history_only',
      v_nulls.wrong_rows = 0,
      '0',
@@ -76,14 +76,14 @@ begin
      pg_catalog.format('%s rows with NULLs; %s good bars of history before the month (75 = full windows)%s',
        v_nulls.rows_with_nulls, v_nulls.history_before,
        case when v_nulls.first_wrong is null then ''
-            else '; first wrong row at ' || pg_catalog.to_char(v_nulls.first_wrong at time zone 'UTC', 'YYYY-MM-DD HH24:MI') || ' UTC' end)),
+            else '; first wrong row at ' || bqx_internal.bar_label(v_nulls.first_wrong) end)),
     ('finite',
      v_finite.bad_rows = 0,
      '0',
      v_finite.bad_rows::text,
      case when v_finite.bad_rows = 0 then 'no NaN or Infinity'
           else 'rows with NaN or Infinity, first at '
-               || pg_catalog.to_char(v_finite.first_bad at time zone 'UTC', 'YYYY-MM-DD HH24:MI') || ' UTC' end),
+               || bqx_internal.bar_label(v_finite.first_bad) end),
     ('sample_recompute',
      v_sample.mismatches = 0,
      '0',
