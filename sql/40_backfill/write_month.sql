@@ -23,9 +23,6 @@ declare
   v_parent text := 'bqx_' || pg_catalog.lower(p_pair);
   v_leaf   text := bqx_internal.leaf_name(p_pair, p_month_start);
   v_stage  text := 'stage_' || bqx_internal.leaf_name(p_pair, p_month_start) || '_' || pg_catalog.pg_backend_pid();
-  v_ts     timestamptz[];
-  v_rate   double precision[];
-  v_first  integer;
 begin
   -- one writer per pair-month at a time; other pair-months proceed in parallel
   perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('bqx.month:' || v_leaf, 0));
@@ -34,20 +31,7 @@ begin
   bad_bars := bqx_internal.count_bad_bars(p_pair, p_month_start, p_month_end);
 
   execute pg_catalog.format('create table bqx_internal.%I (like bqx.bqx)', v_stage);
-  if engine = 'plv8' then
-    select pg_catalog.array_agg(b.ts_utc order by b.ts_utc), pg_catalog.array_agg(b.rate order by b.ts_utc),
-           pg_catalog.count(*) filter (where b.ts_utc < p_month_start)
-      into v_ts, v_rate, v_first
-      from bqx_internal.source_bars(p_pair, p_month_start, p_month_end) b;
-    execute pg_catalog.format(
-      'insert into bqx_internal.%I select * from bqx_internal.engine_plv8($1, $2, $3, $4)', v_stage)
-      using p_pair, coalesce(v_ts, '{}'), coalesce(v_rate, '{}'), v_first;
-  else
-    execute pg_catalog.format(
-      'insert into bqx_internal.%I select * from bqx_internal.engine_sql($1, $2, $3)', v_stage)
-      using p_pair, p_month_start, p_month_end;
-  end if;
-  get diagnostics rows_written = row_count;
+  rows_written := bqx_internal.fill_stage(v_stage, p_pair, p_month_start, p_month_end, engine);
 
   if rows_written = 0 and bad_bars = 0 then
     perform bqx_internal.raise_error('P0002',

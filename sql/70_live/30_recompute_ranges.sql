@@ -57,25 +57,7 @@ begin
     perform pg_catalog.pg_advisory_xact_lock_shared(pg_catalog.hashtextextended('bqx.month:' || v_leaf, 0));
   end loop;
 
-  insert into bqx.bqx as b
-  select e.*
-    from bqx_internal.engine_sql_ranges(p_pair, p_from, p_to) as e
-  on conflict (pair, ts_utc) do update set
-        rate = excluded.rate, w15_bqx_return = excluded.w15_bqx_return, w15_bqx_max = excluded.w15_bqx_max,
-        w15_bqx_min = excluded.w15_bqx_min, w15_bqx_avg = excluded.w15_bqx_avg, w15_bqx_stdev = excluded.w15_bqx_stdev,
-        w15_bqx_endpoint = excluded.w15_bqx_endpoint, w30_bqx_return = excluded.w30_bqx_return, w30_bqx_max = excluded.w30_bqx_max,
-        w30_bqx_min = excluded.w30_bqx_min, w30_bqx_avg = excluded.w30_bqx_avg, w30_bqx_stdev = excluded.w30_bqx_stdev,
-        w30_bqx_endpoint = excluded.w30_bqx_endpoint, w45_bqx_return = excluded.w45_bqx_return, w45_bqx_max = excluded.w45_bqx_max,
-        w45_bqx_min = excluded.w45_bqx_min, w45_bqx_avg = excluded.w45_bqx_avg, w45_bqx_stdev = excluded.w45_bqx_stdev,
-        w45_bqx_endpoint = excluded.w45_bqx_endpoint, w60_bqx_return = excluded.w60_bqx_return, w60_bqx_max = excluded.w60_bqx_max,
-        w60_bqx_min = excluded.w60_bqx_min, w60_bqx_avg = excluded.w60_bqx_avg, w60_bqx_stdev = excluded.w60_bqx_stdev,
-        w60_bqx_endpoint = excluded.w60_bqx_endpoint, w75_bqx_return = excluded.w75_bqx_return, w75_bqx_max = excluded.w75_bqx_max,
-        w75_bqx_min = excluded.w75_bqx_min, w75_bqx_avg = excluded.w75_bqx_avg, w75_bqx_stdev = excluded.w75_bqx_stdev,
-        w75_bqx_endpoint = excluded.w75_bqx_endpoint, agg_avg_mean = excluded.agg_avg_mean, agg_avg_stdev = excluded.agg_avg_stdev,
-        agg_avg_slope = excluded.agg_avg_slope, agg_range = excluded.agg_range, agg_endpoint_mean = excluded.agg_endpoint_mean,
-        agg_stdev_mean = excluded.agg_stdev_mean, agg_sign_balance = excluded.agg_sign_balance
-    where (b.*) is distinct from (excluded.*);
-  get diagnostics v_rows = row_count;
+  v_rows := bqx_internal.upsert_ranges(p_pair, p_from, p_to);
   return v_rows;
 
 end;

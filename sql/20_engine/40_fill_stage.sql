@@ -1,0 +1,43 @@
+-- Fill a fresh stage table with the BQX rows of one pair-month, computed by p_engine
+-- (bqx_internal.current_engine()): the engine half of bqx_internal.write_month, which
+-- owns the stage table, the locks and the swap. Returns the rows written.
+-- Arguments are trusted (validated by bqx.backfill; p_stage is a table of bqx_internal
+-- created by write_month).
+create or replace function bqx_internal.fill_stage(
+  p_stage  text,
+  p_pair   text,
+  p_from   timestamptz,
+  p_to     timestamptz,
+  p_engine text
+) returns bigint
+language plpgsql
+volatile
+set search_path = ''
+set jit = off
+as $$
+declare
+  v_ts    timestamptz[];
+  v_rate  double precision[];
+  v_first integer;
+  v_rows  bigint;
+begin
+  if p_engine = 'plv8' then
+    select pg_catalog.array_agg(b.ts_utc order by b.ts_utc), pg_catalog.array_agg(b.rate order by b.ts_utc),
+           pg_catalog.count(*) filter (where b.ts_utc < p_from)
+      into v_ts, v_rate, v_first
+      from bqx_internal.source_bars(p_pair, p_from, p_to) b;
+    execute pg_catalog.format(
+      'insert into bqx_internal.%I select * from bqx_internal.engine_plv8($1, $2, $3, $4)', p_stage)
+      using p_pair, coalesce(v_ts, '{}'), coalesce(v_rate, '{}'), v_first;
+  else
+    execute pg_catalog.format(
+      'insert into bqx_internal.%I select * from bqx_internal.engine_sql($1, $2, $3)', p_stage)
+      using p_pair, p_from, p_to;
+  end if;
+  get diagnostics v_rows = row_count;
+  return v_rows;
+end;
+$$;
+
+comment on function bqx_internal.fill_stage(text, text, timestamptz, timestamptz, text) is
+  'internal: insert the BQX rows of p_pair in [p_from, p_to), computed by engine p_engine (sql or plv8), into the stage table bqx_internal.<p_stage>; returns the rows written.';
