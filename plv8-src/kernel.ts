@@ -7,10 +7,14 @@
 //             monotonic in floating point too, so max d = (max rate - r)/r is bit-for-bit
 //             the max over the d_i.
 //   endpoint  (g[p-W] - r)/r, as the direct formula.
-//   return    Σ(r_{t-i} - r_t)/r_t = (Σ(x - c) - W(r - c)) / r with centred windowed sums
-//             (rolling.ts); avg = return / W.
+//   return    Σ(r_{t-i} - r_t)/r_t = (Σ(x - c) - W(r - c)) / r, the sums centred on
+//             c = r_{t-1}, the bar before t (sums.ts); avg = return / W.
 //   stdev     sample stdev of the d_i = stdev of the rates / r, the variance from the
 //             centred sums: (Σ(x-c)² - (Σ(x-c))²/W) / (W-1), clamped at 0.
+// Every value of a bar is a function of its own window's rates only (the sums are taken
+// afresh for each bar, nested: the 75 bars before t hold the 15, 30, 45 and 60 before
+// it), never of where the input began: a month computed alone, a year at once, or the
+// few bars a live insert recomputes give the same bits.
 // A window whose max equals its min is flat: stdev is exactly 0, return exactly
 // W·d (0 when r equals the window's rate), avg = d.
 //
@@ -20,7 +24,7 @@
 // (plv8-entry.ts does); NaN never reaches SQL as a value.
 
 import { computeAggregates } from './aggregates.js';
-import { CentredWindowSums } from './rolling.js';
+import { centredWindowSums, type WindowSums } from './sums.js';
 import { MonotonicDeque } from './deque.js';
 import {
   FEATURE_COLUMNS,
@@ -44,6 +48,20 @@ export interface FeatureResult {
   readonly columns: Readonly<Record<FeatureColumn, Float64Array>>;
   /** Bad bars at input index >= firstWanted (they get no row and are reported). */
   readonly badBars: number;
+  /**
+   * Only with `withPositions`: per window, for each row the input index of the rate that
+   * gave w{W}_bqx_max (`hi`) and w{W}_bqx_min (`lo`); -1 where the window is undefined.
+   * Max and min are (rate[pos] - r) / r of the row's own rate r, so a caller holding the
+   * rates can rebuild them bit for bit from these small integers (the PLV8 engine does,
+   * in SQL).
+   */
+  readonly positions?: Readonly<Record<Window, WindowPositions>>;
+}
+
+/** Input indices behind one window's max and min (see FeatureResult.positions). */
+export interface WindowPositions {
+  readonly hi: Int32Array;
+  readonly lo: Int32Array;
 }
 
 /**
@@ -53,7 +71,7 @@ export interface FeatureResult {
  * least MAX_LOOKBACK good bars before firstWanted unless the series starts at the
  * pair's first bar.
  */
-export function computeFeatures(rates: RateInput, firstWanted = 0): FeatureResult {
+export function computeFeatures(rates: RateInput, firstWanted = 0, withPositions = false): FeatureResult {
   const n = rates.length;
   if (!Number.isInteger(firstWanted) || firstWanted < 0 || firstWanted > n) {
     throw new RangeError(`firstWanted must be an integer in 0..${n}, got ${String(firstWanted)}`);
@@ -78,9 +96,17 @@ export function computeFeatures(rates: RateInput, firstWanted = 0): FeatureResul
 
   const columns = {} as Record<FeatureColumn, Float64Array>;
   for (const name of FEATURE_COLUMNS) columns[name] = new Float64Array(length);
+  const positions = withPositions ? ({} as Record<Window, WindowPositions>) : undefined;
 
+  const sums = centredWindowSums(good, m, p0);
   for (const w of WINDOWS) {
-    rollWindow(good, m, p0, w, {
+    let where: WindowWhere | undefined;
+    if (positions) {
+      const at = { hi: new Int32Array(length), lo: new Int32Array(length) };
+      positions[w] = at;
+      where = { ...at, goodIndex };
+    }
+    rollWindow(good, m, p0, w, sums[w], where, {
       ret: columns[windowColumn(w, 'return')],
       max: columns[windowColumn(w, 'max')],
       min: columns[windowColumn(w, 'min')],
@@ -109,7 +135,12 @@ export function computeFeatures(rates: RateInput, firstWanted = 0): FeatureResul
     length,
   );
 
-  return { length, index: goodIndex.slice(p0, m), columns, badBars };
+  return { length, index: goodIndex.slice(p0, m), columns, badBars, positions };
+}
+
+/** Where rollWindow records the input indices of max and min (goodIndex maps good bar -> input). */
+interface WindowWhere extends WindowPositions {
+  readonly goodIndex: Int32Array;
 }
 
 interface WindowOutput {
@@ -122,10 +153,14 @@ interface WindowOutput {
 }
 
 /** Fills the six columns of window w for positions p0..m-1 of the good bars g (row k = p - p0). */
-function rollWindow(g: Float64Array, m: number, p0: number, w: Window, out: WindowOutput): void {
+function rollWindow(g: Float64Array, m: number, p0: number, w: Window, sums: WindowSums, where: WindowWhere | undefined, out: WindowOutput): void {
   const firstDefined = Math.max(p0, w);
   for (let p = p0; p < Math.min(firstDefined, m); p++) {
     const k = p - p0;
+    if (where) {
+      where.hi[k] = -1;
+      where.lo[k] = -1;
+    }
     out.ret[k] = NaN;
     out.max[k] = NaN;
     out.min[k] = NaN;
@@ -137,13 +172,10 @@ function rollWindow(g: Float64Array, m: number, p0: number, w: Window, out: Wind
 
   const hiQ = new MonotonicDeque(w, 'max');
   const loQ = new MonotonicDeque(w, 'min');
-  const sums = new CentredWindowSums();
   for (let i = firstDefined - w; i < firstDefined; i++) {
     hiQ.push(i, g);
     loQ.push(i, g);
   }
-  sums.reanchor(g, firstDefined - w, firstDefined, g[firstDefined - 1]);
-  let anchoredAt = firstDefined;
 
   for (let p = firstDefined; p < m; p++) {
     if (p > firstDefined) {
@@ -152,18 +184,17 @@ function rollWindow(g: Float64Array, m: number, p0: number, w: Window, out: Wind
       loQ.push(p - 1, g);
       hiQ.evictBefore(p - w);
       loQ.evictBefore(p - w);
-      if (p - anchoredAt >= w) {
-        sums.reanchor(g, p - w, p, g[p - 1]);
-        anchoredAt = p;
-      } else {
-        sums.add(g[p - 1]);
-        sums.remove(g[p - 1 - w]);
-      }
     }
     const k = p - p0;
     const r = g[p];
-    const hi = g[hiQ.front()];
-    const lo = g[loQ.front()];
+    const hiAt = hiQ.front();
+    const loAt = loQ.front();
+    const hi = g[hiAt];
+    const lo = g[loAt];
+    if (where) {
+      where.hi[k] = where.goodIndex[hiAt];
+      where.lo[k] = where.goodIndex[loAt];
+    }
     const dMax = (hi - r) / r;
     out.max[k] = dMax;
     out.min[k] = (lo - r) / r;
@@ -174,11 +205,11 @@ function rollWindow(g: Float64Array, m: number, p0: number, w: Window, out: Wind
       out.avg[k] = dMax;
       out.stdev[k] = 0;
     } else {
-      const s = sums.sum();
-      const ret = (s - w * (r - sums.c)) / r + 0;
+      const s = sums.s[k];
+      const ret = (s - w * (r - g[p - 1])) / r + 0;
       out.ret[k] = ret;
       out.avg[k] = ret / w;
-      const variance = (sums.sumSq() - (s * s) / w) / (w - 1);
+      const variance = (sums.q[k] - (s * s) / w) / (w - 1);
       out.stdev[k] = variance > 0 ? Math.sqrt(variance) / r : 0;
     }
   }

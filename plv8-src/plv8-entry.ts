@@ -3,60 +3,98 @@
 // it into their LANGUAGE plv8 bodies behind `if (!globalThis.bqxKernel) { ... }`, so a
 // backend evaluates it once and every later call reuses it.
 //
-// NaN (the kernel's NULL) becomes null here: NaN never reaches SQL as a value.
+// How rows cross from V8 into Postgres (measured on PLV8 3.1.10, see README "The engines"):
+// plv8.return_next() of a 40-key object costs ~115 us per row (PLV8 matches every column
+// name against every property name); a returned float8[] ~0.35 us per element (~0.2 us
+// when the elements are already boxed, see doublesArray); an int4[] of small integers
+// ~0.05 us per element; a typed array created in JS cannot be returned at all (it
+// crashes PLV8 3.1.10). So the kernel hands over only what SQL cannot rebuild cheaply and
+// exactly, as one row of plain arrays (see ColumnsRecord): the return and stdev of each
+// window as doubles, and where each window's max and min rate lie, as small integers.
+// sql/plv8/20_engine_plv8.sql rebuilds the 40 columns from those and the rates with the
+// kernel's own IEEE operations (bit-identical, proven in test/engine-equivalence.test.ts).
+//
+// NaN (the kernel's NULL) stays NaN in the doubles (SQL maps it to NULL with nullif);
+// NaN never reaches a table.
 
-import { computeFeatures, type RateInput } from './kernel.js';
-import { BQX_COLUMNS, FEATURE_COLUMNS, MAX_LOOKBACK, WINDOWS } from './spec.js';
+import { computeFeatures } from './kernel.js';
+import { BQX_COLUMNS, FEATURE_COLUMNS, MAX_LOOKBACK, WINDOWS, isGoodRate, windowColumn, type Window } from './spec.js';
 
 /** The part of PLV8's `plv8` object the kernel uses. */
 export interface Plv8Api {
-  return_next(row: Record<string, unknown>): void;
   execute(sql: string, args?: unknown[]): unknown;
 }
 
-/** One bqx.bqx row as PLV8 takes it: column name -> value, null for NULL. */
-export type Plv8Row = Record<string, unknown>;
-
-/** A timestamptz as PLV8 hands it over (a Date), or anything with getTime(). */
-export interface TimestampLike {
-  getTime(): number;
-}
-
 /** Bundle format version: bump when the bqxKernel surface changes. */
-export const BUNDLE_VERSION = 1;
+export const BUNDLE_VERSION = 2;
 
-function forEachRow(
-  pair: string,
-  ts: ArrayLike<unknown>,
-  rates: RateInput,
-  firstWanted: number,
-  sink: (row: Plv8Row) => void,
-): number {
-  const result = computeFeatures(rates, firstWanted);
-  const cols = FEATURE_COLUMNS.map((c) => result.columns[c]);
-  const nCols = cols.length;
-  for (let k = 0; k < result.length; k++) {
-    const i = result.index[k];
-    const row: Plv8Row = { pair, ts_utc: ts[i], rate: rates[i] };
-    for (let j = 0; j < nCols; j++) {
-      const v = cols[j][k];
-      row[FEATURE_COLUMNS[j]] = v === v ? v : null;
-    }
-    sink(row);
+/** Bits per offset in the packed max/min offsets (offsets are 1..75; 127 = window undefined). */
+export const OFFSET_BITS = 7;
+/** The offset that marks an undefined window: row position - 127 < 1, a NULL subscript in SQL. */
+export const UNDEFINED_OFFSET = (1 << OFFSET_BITS) - 1;
+
+/**
+ * What bqx_internal.plv8_kernel returns for the rates after the first firstWanted (row k is
+ * rate firstWanted + k, all rates good):
+ *   ret_W, sd_W  w{W}_bqx_return and w{W}_bqx_stdev (doubles, NaN = NULL);
+ *   mm_a, mm_b, mm_c  how far back (1..W bars) each window's max and min rate lie, packed
+ *   7 bits each: mm_a = hi15 lo15 hi30 lo30, mm_b = hi45 lo45 hi60 lo60, mm_c = hi75 lo75
+ *   (most significant first); UNDEFINED_OFFSET where the window is undefined.
+ * Plain arrays: PLV8 converts them to float8[] / int4[].
+ */
+export type ColumnsRecord = Record<string, number[]>;
+
+/** Name of the ColumnsRecord field (an OUT column of bqx_internal.plv8_kernel) of part `part` of window `w`. */
+export function columnsField(part: 'ret' | 'sd', w: Window): string {
+  return `${part}_${w}`;
+}
+
+/** The packed-offset fields and the windows each holds, most significant first. */
+export const PACKED_FIELDS: readonly (readonly [string, readonly Window[]])[] = [
+  ['mm_a', [15, 30]],
+  ['mm_b', [45, 60]],
+  ['mm_c', [75]],
+];
+
+/**
+ * Doubles as a plain array whose elements are already boxed: PLV8 reads an array element
+ * by element, and reading a double out of V8's unboxed double storage allocates a box
+ * every time, which doubles the cost of the conversion. Storing a non-number first makes
+ * V8 keep generic (boxed) elements.
+ */
+function doublesArray(src: Float64Array): number[] {
+  const n = src.length;
+  const out = new Array<unknown>(n);
+  if (n > 0) out[0] = null;
+  for (let i = 0; i < n; i++) out[i] = src[i];
+  return out as number[];
+}
+
+/** The ColumnsRecord of the rates after the first firstWanted (every rate good). */
+function columns(rates: ArrayLike<number>, firstWanted: number): ColumnsRecord {
+  const result = computeFeatures(rates, firstWanted, true);
+  const positions = result.positions!;
+  const n = result.length;
+  const out: ColumnsRecord = {};
+  for (const w of WINDOWS) {
+    out[columnsField('ret', w)] = doublesArray(result.columns[windowColumn(w, 'return')]);
+    out[columnsField('sd', w)] = doublesArray(result.columns[windowColumn(w, 'stdev')]);
   }
-  return result.length;
-}
-
-/** Rows (40 columns, spec order) for the good bars at 0-based index >= firstWanted. */
-function rows(pair: string, ts: ArrayLike<unknown>, rates: RateInput, firstWanted: number): Plv8Row[] {
-  const out: Plv8Row[] = [];
-  forEachRow(pair, ts, rates, firstWanted, (row) => out.push(row));
+  for (const [field, windows] of PACKED_FIELDS) {
+    const packed = new Array<number>(n);
+    for (let k = 0; k < n; k++) {
+      const at = firstWanted + k;
+      let v = 0;
+      for (const w of windows) {
+        const hi = positions[w].hi[k];
+        const lo = positions[w].lo[k];
+        v = (v << (2 * OFFSET_BITS)) | (hi < 0 ? (UNDEFINED_OFFSET << OFFSET_BITS) | UNDEFINED_OFFSET : ((at - hi) << OFFSET_BITS) | (at - lo));
+      }
+      packed[k] = v;
+    }
+    out[field] = packed;
+  }
   return out;
-}
-
-/** Like rows(), but hands each row to plv8.return_next; returns the row count. */
-function emit(plv8: Plv8Api, pair: string, ts: ArrayLike<unknown>, rates: RateInput, firstWanted: number): number {
-  return forEachRow(pair, ts, rates, firstWanted, (row) => plv8.return_next(row));
 }
 
 class Plv8InputError extends Error {
@@ -77,75 +115,55 @@ function raise(plv8: Plv8Api, e: Plv8InputError): never {
   throw new Error(`${e.sqlstate}: ${e.message}`);
 }
 
-/** Checks the arguments of bqx_internal.engine_plv8; throws Plv8InputError. */
-function validate(pair: unknown, ts: unknown, rates: unknown, firstWanted: unknown): void {
-  const fn = 'bqx_internal.engine_plv8';
-  const isNull = (x: unknown) => x === null || x === undefined;
+/** Checks the arguments of bqx_internal.plv8_kernel; throws Plv8InputError. */
+function validate(rates: unknown, firstWanted: unknown): void {
+  const fn = 'bqx_internal.plv8_kernel';
   for (const [name, value] of [
-    ['p_pair', pair],
-    ['p_ts', ts],
     ['p_rate', rates],
     ['p_first_wanted', firstWanted],
   ] as const) {
-    if (isNull(value)) {
+    if (value === null || value === undefined) {
       throw new Plv8InputError('22004', `${fn}: ${name} must not be NULL`, `${name} is NULL.`, 'Pass a value for every argument.');
     }
   }
-  if (typeof pair !== 'string' || pair.length === 0) {
-    throw new Plv8InputError('22023', `${fn}: p_pair must be a non-empty text`, `p_pair is ${JSON.stringify(pair)}.`, 'Pass a pair such as EURUSD.');
+  const arr = rates as ArrayLike<unknown>;
+  const n = arr.length;
+  if (typeof n !== 'number') {
+    throw new Plv8InputError('22023', `${fn}: p_rate must be a one-dimensional array`, '', 'Pass the rates of one pair in time order.');
   }
-  const tsArr = ts as ArrayLike<unknown>;
-  const rateArr = rates as ArrayLike<unknown>;
-  if (typeof tsArr.length !== 'number' || typeof rateArr.length !== 'number') {
-    throw new Plv8InputError('22023', `${fn}: p_ts and p_rate must be one-dimensional arrays`, '', '');
+  for (let i = 0; i < n; i++) {
+    if (!isGoodRate(arr[i])) {
+      throw new Plv8InputError(
+        '22023',
+        `${fn}: p_rate must hold good rates only`,
+        `p_rate[${i + 1}] is ${String(arr[i])}.`,
+        'Pass the good bars of bqx_internal.source_bars (bad bars get no row and are left out before the engine).',
+      );
+    }
   }
-  if (tsArr.length !== rateArr.length) {
-    throw new Plv8InputError(
-      '22023',
-      `${fn}: p_ts and p_rate must have the same length`,
-      `p_ts has ${tsArr.length} elements, p_rate has ${rateArr.length}.`,
-      'Pass one timestamp per rate, in time order.',
-    );
-  }
-  const n = rateArr.length;
   const fw = firstWanted as number;
   if (typeof fw !== 'number' || !Number.isInteger(fw) || fw < 0 || fw > n) {
     throw new Plv8InputError(
       '22023',
       `${fn}: p_first_wanted must be between 0 and ${n}`,
-      `p_first_wanted is ${String(fw)}; the arrays have ${n} elements.`,
+      `p_first_wanted is ${String(fw)}; p_rate has ${n} elements.`,
       `p_first_wanted is the number of leading lookback bars (the 0-based position of the first bar to output; ${n} means no row); pass at least ${MAX_LOOKBACK} good lookback bars.`,
     );
-  }
-  let prev = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const t = tsArr[i] as TimestampLike | null | undefined;
-    const ms = t === null || t === undefined || typeof t.getTime !== 'function' ? NaN : t.getTime();
-    if (!(ms > prev)) {
-      throw new Plv8InputError(
-        '22023',
-        `${fn}: p_ts must be non-NULL and strictly increasing`,
-        `p_ts[${i + 1}] is ${t === null || t === undefined ? 'NULL' : String(t)}, after ${i === 0 ? 'nothing' : String(tsArr[i - 1])}.`,
-        'Pass the bars of one pair ordered by ts_utc, without duplicates.',
-      );
-    }
-    prev = ms;
   }
 }
 
 /**
- * Body of bqx_internal.engine_plv8(p_pair, p_ts, p_rate, p_first_wanted): validates,
- * then return_next()s one bqx.bqx row per good bar after the first p_first_wanted
- * (lookback) elements, i.e. at 0-based index >= p_first_wanted, like computeFeatures.
+ * Body of bqx_internal.plv8_kernel(p_rate, p_first_wanted): validates, then returns the
+ * ColumnsRecord of the good bars after the first p_first_wanted (lookback) elements.
  */
-function engine(plv8: Plv8Api, pair: unknown, ts: unknown, rates: unknown, firstWanted: unknown): number {
+function kernel(plv8: Plv8Api, rates: unknown, firstWanted: unknown): ColumnsRecord {
   try {
-    validate(pair, ts, rates, firstWanted);
+    validate(rates, firstWanted);
   } catch (e) {
     if (e instanceof Plv8InputError) raise(plv8, e);
     throw e;
   }
-  return emit(plv8, pair as string, ts as ArrayLike<unknown>, rates as RateInput, firstWanted as number);
+  return columns(rates as ArrayLike<number>, firstWanted as number);
 }
 
 export const bqxKernel = {
@@ -155,9 +173,7 @@ export const bqxKernel = {
   windows: WINDOWS,
   maxLookback: MAX_LOOKBACK,
   computeFeatures,
-  rows,
-  emit,
-  engine,
+  kernel,
 };
 
 export type BqxKernelGlobal = typeof bqxKernel;

@@ -1,8 +1,10 @@
 // The PLV8 function as PLV8 runs it, without a database: the rendered
-// sql/plv8/engine_plv8.sql body is evaluated in a Node vm context whose only globals are
-// what PLV8 offers (a `plv8` object and the elog level constants; no require, process,
-// module), wrapped as a function of the SQL argument names and called with JS arrays
-// (Date objects for timestamptz), as PLV8 does. Its rows must equal the kernel's.
+// sql/plv8/10_plv8_kernel.sql body is evaluated in a Node vm context whose only globals
+// are what PLV8 offers (a `plv8` object and the elog level constants; no require,
+// process, module), wrapped as a function of the SQL argument names and called with JS
+// arrays, as PLV8 does. What it hands to SQL must be the kernel's numbers: each window's
+// return and stdev as they are, the packed offsets pointing at the kernel's max and min.
+// (On a real PLV8, test/engine-equivalence.test.ts compares the stored rows bit for bit.)
 
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -15,7 +17,8 @@ import {
   renderPlv8Sql,
 } from '../scripts/lib/plv8-bundle.js';
 import { computeFeatures } from '../plv8-src/kernel.js';
-import { BQX_COLUMNS, FEATURE_COLUMNS } from '../plv8-src/spec.js';
+import { PACKED_FIELDS, columnsField } from '../plv8-src/plv8-entry.js';
+import { WINDOWS, isGoodRate, windowColumn } from '../plv8-src/spec.js';
 import { projectRoot } from '../scripts/lib/paths.js';
 import { histdataAvailable, readHistdataCloses } from './support/histdata.js';
 import {
@@ -30,7 +33,7 @@ import {
 // Long series; no database needed, so this file also runs without the project's vitest config.
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
-const SQL_FILE = 'sql/plv8/engine_plv8.sql';
+const SQL_FILE = 'sql/plv8/10_plv8_kernel.sql';
 
 interface ExecuteCall {
   sql: string;
@@ -39,10 +42,10 @@ interface ExecuteCall {
 
 /** A PLV8-like backend: one vm context (one per backend), a plv8 object that records calls. */
 function plv8Backend(body: string, argNames: string[]) {
-  const returned: Record<string, unknown>[] = [];
+  const returned: Record<string, number[]>[] = [];
   const executed: ExecuteCall[] = [];
   const plv8 = {
-    return_next(row: Record<string, unknown>) {
+    return_next(row: Record<string, number[]>) {
       returned.push(row);
     },
     execute(sql: string, args: unknown[] = []) {
@@ -78,35 +81,63 @@ function plv8Backend(body: string, argNames: string[]) {
   };
 }
 
-/** The kernel's rows, as the SQL function must return them (NaN -> null). */
-function expectedRows(pair: string, ts: Date[], rates: readonly RateValue[], firstWanted: number) {
-  const k = computeFeatures(rates, firstWanted);
-  const rows: Record<string, unknown>[] = [];
-  for (let r = 0; r < k.length; r++) {
-    const i = k.index[r];
-    const row: Record<string, unknown> = { pair, ts_utc: ts[i].getTime(), rate: rates[i] };
-    for (const c of FEATURE_COLUMNS) {
-      const v = k.columns[c][r];
-      row[c] = Number.isNaN(v) ? null : v;
-    }
-    rows.push(row);
+/** The kernel's numbers for the rates after firstWanted (all good): the fields plv8_kernel must return. */
+function expectedFields(rates: readonly number[], firstWanted: number): Record<string, number[]> {
+  const k = computeFeatures(rates, firstWanted, true);
+  const out: Record<string, number[]> = {};
+  for (const w of WINDOWS) {
+    out[columnsField('ret', w)] = Array.from(k.columns[windowColumn(w, 'return')]);
+    out[columnsField('sd', w)] = Array.from(k.columns[windowColumn(w, 'stdev')]);
   }
-  return rows;
+  for (const [field, windows] of PACKED_FIELDS) {
+    out[field] = Array.from({ length: k.length }, (_, row) => {
+      let v = 0;
+      for (const w of windows) {
+        const hi = k.positions![w].hi[row];
+        const lo = k.positions![w].lo[row];
+        const at = firstWanted + row;
+        v = v * 16384 + (hi < 0 ? 127 * 128 + 127 : (at - hi) * 128 + (at - lo));
+      }
+      return v;
+    });
+  }
+  return out;
 }
 
-/** Rows from the vm realm equal the kernel's, bit for bit (Object.is), columns in spec order. */
-function assertSameRows(got: Record<string, unknown>[], expected: Record<string, unknown>[]): void {
-  expect(got.length).toBe(expected.length);
-  for (let r = 0; r < got.length; r++) {
-    const keys = Object.keys(got[r]);
-    if (keys.join() !== BQX_COLUMNS.join()) throw new Error(`row ${r}: columns ${keys.join()}`);
-    for (const c of BQX_COLUMNS) {
-      let v = got[r][c];
-      if (v !== null && typeof v === 'object' && 'getTime' in v) v = (v as Date).getTime();
-      if (!Object.is(v, expected[r][c])) {
-        throw new Error(`row ${r} column ${c}: PLV8 body gave ${String(v)}, kernel ${String(expected[r][c])}`);
-      }
+/** The one row the body return_next()s equals the kernel's fields, bit for bit (Object.is). */
+function assertSameFields(got: Record<string, number[]>[], expected: Record<string, number[]>): void {
+  expect(got).toHaveLength(1);
+  expect(Object.keys(got[0]).sort()).toEqual(Object.keys(expected).sort());
+  for (const [field, values] of Object.entries(expected)) {
+    const actual = got[0][field];
+    expect(actual.length, field).toBe(values.length);
+    for (let i = 0; i < values.length; i++) {
+      if (!Object.is(actual[i], values[i])) throw new Error(`${field}[${i}]: PLV8 body gave ${actual[i]}, kernel ${values[i]}`);
     }
+  }
+}
+
+/** The max/min rates the packed offsets point at are the kernel's max and min. */
+function assertOffsetsDecode(rates: readonly number[], firstWanted: number, got: Record<string, number[]>): void {
+  const k = computeFeatures(rates, firstWanted);
+  for (const [field, windows] of PACKED_FIELDS) {
+    windows.forEach((w, j) => {
+      const shift = 14 * (windows.length - 1 - j);
+      for (let row = 0; row < k.length; row++) {
+        const packed = Math.floor(got[field][row] / 2 ** shift) % 16384;
+        const r = rates[firstWanted + row];
+        const hiRate = rates[firstWanted + row - (packed >> 7)];
+        const loRate = rates[firstWanted + row - (packed & 127)];
+        const max = k.columns[windowColumn(w, 'max')][row];
+        if (Number.isNaN(max)) {
+          expect(firstWanted + row - (packed >> 7)).toBeLessThan(0);
+          continue;
+        }
+        if (!Object.is((hiRate - r) / r, max) || !Object.is((loRate - r) / r, k.columns[windowColumn(w, 'min')][row])) {
+          throw new Error(`${field} w${w} row ${row}: offsets do not point at the kernel's max/min`);
+        }
+      }
+    });
   }
 }
 
@@ -133,11 +164,15 @@ describe('bundle and SQL rendering', () => {
   it('renders the placeholder and parses the function', () => {
     expect(rendered).not.toContain(BUNDLE_PLACEHOLDER);
     expect(rendered).toContain(bundle);
-    expect(fn.name).toBe('bqx_internal.engine_plv8');
-    expect(fn.args).toEqual(['p_pair', 'p_ts', 'p_rate', 'p_first_wanted']);
-    expect(rendered).toMatch(/returns setof bqx\.bqx/i);
+    expect(fn.name).toBe('bqx_internal.plv8_kernel');
+    expect(fn.args).toEqual(['p_rate', 'p_first_wanted']);
+    expect(rendered).toMatch(/returns table \(/i);
     expect(rendered).toMatch(/set search_path = ''/i);
-    expect(rendered).toMatch(/comment on function bqx_internal\.engine_plv8\(text, timestamptz\[\], double precision\[\], integer\)/i);
+    expect(rendered).toMatch(/comment on function bqx_internal\.plv8_kernel\(double precision\[\], integer\)/i);
+    // the OUT columns are exactly the fields the kernel hands over
+    for (const field of [...WINDOWS.flatMap((w) => [columnsField('ret', w), columnsField('sd', w)]), ...PACKED_FIELDS.map(([f]) => f)]) {
+      expect(rendered, field).toMatch(new RegExp(`\\b${field} (double precision|integer)\\[\\]`));
+    }
   });
 
   it('refuses SQL without the placeholder and bundles with the dollar tag', () => {
@@ -149,76 +184,66 @@ describe('bundle and SQL rendering', () => {
   });
 });
 
-describe('engine_plv8 body in a PLV8-like vm context', () => {
+describe('plv8_kernel body in a PLV8-like vm context', () => {
   it('has no Node globals to lean on', () => {
     const backend = plv8Backend('return [typeof require, typeof process, typeof module, typeof plv8];', []);
     const probe = vm.runInContext('[typeof require, typeof process, typeof module, typeof plv8]', backend.context);
     expect(Array.from(probe as string[])).toEqual(['undefined', 'undefined', 'undefined', 'object']);
   });
 
-  it('random JPY data with bad bars and lookback: rows equal the kernel', () => {
+  it('random JPY data with lookback: the fields equal the kernel, offsets point at its max and min', () => {
     const n = 20_000;
-    const rates = sprinkleBadBars(mulberry32(11), jpySeries(12, n), 0.02);
-    const ts = minuteTimestamps(n);
+    const rates = jpySeries(12, n);
     const backend = plv8Backend(fn.body, fn.args);
     for (const first of [0, 75, 10_000, n]) {
-      const got = backend.call('USDJPY', ts, rates, first);
-      assertSameRows(got, expectedRows('USDJPY', ts, rates, first));
-      if (got.length > 0) {
-        expect(Object.keys(got[0])).toEqual(BQX_COLUMNS);
-        // ts_utc is the Date PLV8 handed in.
-        expect(got[0].ts_utc).toBeInstanceOf(Date);
-      }
-      const nonFinite = got.flatMap((row) => Object.values(row)).filter((v) => typeof v === 'number' && !Number.isFinite(v));
-      expect(nonFinite).toEqual([]);
+      const got = backend.call(rates, first);
+      assertSameFields(got, expectedFields(rates, first));
+      assertOffsetsDecode(rates, first, got[0]);
     }
   });
 
   it('flat runs: stdev exactly 0 survives the bundle', () => {
-    const n = 5_000;
-    const rates = flatRunSeries(13, n);
-    const ts = minuteTimestamps(n);
-    const got = plv8Backend(fn.body, fn.args).call('EURJPY', ts, rates, 0);
-    assertSameRows(got, expectedRows('EURJPY', ts, rates, 0));
-    expect(got.some((r) => Object.is(r.w75_bqx_stdev, 0))).toBe(true);
+    const rates = flatRunSeries(13, 5_000);
+    const got = plv8Backend(fn.body, fn.args).call(rates, 0);
+    assertSameFields(got, expectedFields(rates, 0));
+    expect(got[0].sd_75.some((v) => Object.is(v, 0))).toBe(true);
   });
 
   for (const pair of ['EURUSD', 'USDJPY']) {
     it.skipIf(!histdataAvailable(pair, 2019))(`real ${pair} 2019 bars (first 35k, one month after 75 lookback)`, async () => {
       const bars = await readHistdataCloses(pair, 2019, 35_000);
-      const got = plv8Backend(fn.body, fn.args).call(pair, bars.ts, bars.rate, 75);
-      expect(got).toHaveLength(bars.rate.length - 75);
-      assertSameRows(got, expectedRows(pair, bars.ts, bars.rate, 75));
+      const rates = bars.rate.filter((r): r is number => typeof r === 'number' && isGoodRate(r));
+      const got = plv8Backend(fn.body, fn.args).call(rates, 75);
+      expect(got[0].ret_15).toHaveLength(rates.length - 75);
+      assertSameFields(got, expectedFields(rates, 75));
+      assertOffsetsDecode(rates, 75, got[0]);
     });
   }
 
   it('evaluates the bundle once per backend', () => {
     const backend = plv8Backend(fn.body, fn.args);
-    const ts = minuteTimestamps(200);
     const rates = jpySeries(14, 200);
-    backend.call('USDJPY', ts, rates, 0);
+    backend.call(rates, 0);
     const kernel = vm.runInContext('globalThis.bqxKernel', backend.context);
     expect(kernel).toBeTruthy();
     // Tag the loaded kernel: a re-evaluation would replace the object and lose the tag.
     vm.runInContext('globalThis.bqxKernel.__probe = 42', backend.context);
-    const second = backend.call('USDJPY', ts, rates, 100);
-    expect(second).toHaveLength(100);
+    const second = backend.call(rates, 100);
+    expect(second[0].ret_15).toHaveLength(100);
     expect(vm.runInContext('globalThis.bqxKernel', backend.context)).toBe(kernel);
     expect(vm.runInContext('globalThis.bqxKernel.__probe', backend.context)).toBe(42);
   });
 
   it('bad input goes through bqx_internal.raise_error with a SQLSTATE', () => {
     const backend = plv8Backend(fn.body, fn.args);
-    const ts = minuteTimestamps(3);
     const cases: [unknown[], string, RegExp][] = [
-      [['EURUSD', ts, [1.1, 1.2], 0], '22023', /same length/],
-      [['EURUSD', ts, [1.1, 1.2, 1.3], 4], '22023', /p_first_wanted must be between 0 and 3/],
-      [['EURUSD', ts, [1.1, 1.2, 1.3], -1], '22023', /p_first_wanted/],
-      [['EURUSD', ts, [1.1, 1.2, 1.3], null], '22004', /p_first_wanted must not be NULL/],
-      [[null, ts, [1.1, 1.2, 1.3], 0], '22004', /p_pair must not be NULL/],
-      [['EURUSD', null, [1.1], 0], '22004', /p_ts must not be NULL/],
-      [['EURUSD', [ts[1], ts[0], ts[2]], [1.1, 1.2, 1.3], 0], '22023', /strictly increasing/],
-      [['EURUSD', [ts[0], null, ts[2]], [1.1, 1.2, 1.3], 0], '22023', /strictly increasing/],
+      [[[1.1, 1.2, 1.3], 4], '22023', /p_first_wanted must be between 0 and 3/],
+      [[[1.1, 1.2, 1.3], -1], '22023', /p_first_wanted/],
+      [[[1.1, 1.2, 1.3], null], '22004', /p_first_wanted must not be NULL/],
+      [[null, 0], '22004', /p_rate must not be NULL/],
+      [[[1.1, null, 1.3], 0], '22023', /good rates only/],
+      [[[1.1, NaN, 1.3], 0], '22023', /good rates only/],
+      [[[1.1, 0, 1.3], 0], '22023', /good rates only/],
     ];
     for (const [args, sqlstate, message] of cases) {
       backend.executed.length = 0;
@@ -234,10 +259,9 @@ describe('engine_plv8 body in a PLV8-like vm context', () => {
       expect(call.sql).toMatch(/select bqx_internal\.raise_error\(\$1, ?\$2, ?\$3, ?\$4\)/);
       expect(call.args[0]).toBe(sqlstate);
       expect(String(call.args[1])).toMatch(message);
-      expect(String(call.args[1])).toMatch(/^bqx_internal\.engine_plv8: /);
+      expect(String(call.args[1])).toMatch(/^bqx_internal\.plv8_kernel: /);
     }
-    // NULL rates and empty arrays are not errors.
-    expect(backend.call('EURUSD', [], [], 0)).toEqual([]);
-    expect(backend.call('EURUSD', ts, [null, NaN, 0], 0)).toEqual([]);
+    // an empty array is not an error: no rows
+    expect(backend.call([], 0)[0].ret_15).toEqual([]);
   });
 });

@@ -59,10 +59,14 @@ export function bundleId(bundle: string): string {
 
 /**
  * Splices the bundle into a sql/plv8 file: every BUNDLE_PLACEHOLDER becomes the bundle,
+ * (a file without a $plv8$ body is returned unchanged),
  * every BUNDLE_ID_PLACEHOLDER its hash. Throws if the placeholder is missing or the
  * result would not be a well-formed $plv8$ body.
  */
-export function renderPlv8Sql(sqlText: string, bundle: string = kernelBundle()): string {
+export function renderPlv8Sql(sqlText: string, bundle?: string): string {
+  // a plain SQL file of sql/plv8 (one that only calls the PLV8 functions) is used as is
+  if (!sqlText.includes(PLV8_TAG) && !sqlText.includes(BUNDLE_PLACEHOLDER)) return sqlText;
+  bundle ??= kernelBundle();
   if (!sqlText.includes(BUNDLE_PLACEHOLDER)) {
     throw new Error(`PLV8 SQL has no bundle placeholder ${BUNDLE_PLACEHOLDER}.`);
   }

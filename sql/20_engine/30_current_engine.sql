@@ -1,5 +1,8 @@
--- Which engine computes BQX rows: setting 'engine' = auto (plv8 when its functions are
--- installed, else sql), sql, or plv8.
+-- Which engine computes BQX rows, in every path (backfill, live, catch-up): setting
+-- 'engine' = auto (plv8 when its functions are installed and work, else sql), sql, or
+-- plv8. PLV8 is the faster engine (README "The engines"); auto falls back to sql, with a
+-- WARNING that says why, when the installed PLV8 fails a one-row self-test (a broken or
+-- mismatched V8, a sandbox that forbids it).
 create or replace function bqx_internal.current_engine()
 returns text
 language plpgsql
@@ -14,7 +17,17 @@ begin
   select s.value into v_setting from bqx.settings s where s.key = 'engine';
   v_setting := coalesce(v_setting, 'auto');
   if v_setting = 'auto' then
-    return case when v_has_plv8 then 'plv8' else 'sql' end;
+    if not v_has_plv8 then
+      return 'sql';
+    end if;
+    begin
+      perform bqx_internal.plv8_kernel('{1.5, 1.25}'::double precision[], 1);
+      return 'plv8';
+    exception when others then
+      raise warning 'bqx: plv8 is installed but cannot be used (%: %); engine auto falls back to sql', sqlstate, sqlerrm
+        using hint = 'Fix the plv8 installation, or silence this with: UPDATE bqx.settings SET value = ''sql'' WHERE key = ''engine'';';
+      return 'sql';
+    end;
   elsif v_setting = 'sql' then
     return 'sql';
   elsif v_setting = 'plv8' then

@@ -1,7 +1,8 @@
 -- Upsert the BQX rows of ranges (p_pair[i], [p_from[i], p_to[i])) into bqx.bqx, computed
--- by the configured engine: the write half of bqx_internal.recompute_ranges (live mode
--- and catch-up), which owns the locks and makes sure the month leaves exist. A row whose
--- values did not change is not rewritten. Returns the rows inserted or changed.
+-- by the configured engine (bqx_internal.engine_ranges): the write half of
+-- bqx_internal.recompute_ranges (live mode and catch-up), which owns the locks and makes
+-- sure the month leaves exist. A row whose values did not change is not rewritten.
+-- Returns the rows inserted or changed.
 -- Ranges of the same pair must not overlap (a row may be upserted once per statement).
 create or replace function bqx_internal.upsert_ranges(
   p_pair text[],
@@ -18,7 +19,7 @@ declare
 begin
   insert into bqx.bqx as b
   select e.*
-    from bqx_internal.engine_sql_ranges(p_pair, p_from, p_to) as e
+    from bqx_internal.engine_ranges(p_pair, p_from, p_to) as e
   on conflict (pair, ts_utc) do update set
         rate = excluded.rate, w15_bqx_return = excluded.w15_bqx_return, w15_bqx_max = excluded.w15_bqx_max,
         w15_bqx_min = excluded.w15_bqx_min, w15_bqx_avg = excluded.w15_bqx_avg, w15_bqx_stdev = excluded.w15_bqx_stdev,

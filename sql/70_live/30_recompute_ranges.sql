@@ -9,17 +9,17 @@
 --      held in SHARE mode: a backfill of that month (which holds it exclusively while it
 --      swaps the leaf) waits for this transaction, or this one waits for the backfill
 --      and then writes into its new leaf;
---   3. one INSERT ... SELECT over every range (bqx_internal.engine_sql_ranges: one read of
---      the source with the 75 good bars of lookback of each range, one windowed pass)
---      upserts the rows; a row whose value did not change is
---      not rewritten;
+--   3. bqx_internal.upsert_ranges upserts the rows of every range in one INSERT (the
+--      configured engine, one read of the source with the 75 good bars of lookback of
+--      each range); a row whose value did not change is not rewritten;
 -- Returns the number of rows inserted or changed. Rows of bars that are gone or bad are
 -- not touched here: bqx_internal.delete_stale_rows (known keys, the live triggers) and
 -- bqx_internal.delete_stale_range (a whole range, catch-up) remove them.
 --
 -- Ranges of the same pair must not overlap (a row may be upserted once per statement).
--- Always the SQL engine: a handful of bars is its best case, and it is the engine that
--- reads the source through bqx_internal.source_bars like every other path.
+-- The configured engine computes the rows (bqx_internal.upsert_ranges ->
+-- engine_ranges), the same one bqx.backfill uses: live rows equal backfilled rows bit
+-- for bit.
 create or replace function bqx_internal.recompute_ranges(
   p_pair text[],
   p_from timestamptz[],
