@@ -12,6 +12,7 @@ const NO_SET_CLAUSE = new Map([
   // a set-returning SQL function with SET is never inlined into its caller's query
   ['bqx_internal.engine_sql', 'inlined into the INSERT that writes the month'],
   ['bqx_internal.engine_sql_ranges', 'inlined into engine_sql and into the live upsert'],
+  ['bqx_internal.engine_plv8', 'inlined into the INSERT that writes the month (PLV8 engine)'],
   // PostgreSQL forbids COMMIT inside a procedure that has a SET clause
   ['bqx.work', 'COMMITs after every job'],
 ]);
