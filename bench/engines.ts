@@ -103,7 +103,7 @@ export function reportEngines(e: EngineBench): void {
   const plv8 = e.engines.find((r) => r.engine === 'plv8');
   if (sql && plv8) {
     const ratio = plv8.seconds.median / sql.seconds.median;
-    report('PLV8 backfill time / SQL engine backfill time', `${fmt(ratio, 2)}`, '< 1 (PLV8 faster)', ratio < 1);
+    report('PLV8 backfill time / SQL engine backfill time', `${fmt(ratio, 2)} x`, '< 1 (PLV8 faster)', ratio < 1);
   } else {
     report('plv8 engine', 'not measured: bqx cannot use plv8 on this server');
   }

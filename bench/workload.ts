@@ -63,7 +63,7 @@ export async function resolveWorkload(url: string): Promise<Workload> {
     const full = pairs.length === registered.length && months === FULL_MONTHS;
     return {
       pairs, from: FIRST_MONTH, to: monthList[monthList.length - 1], pairMonths: rows as PairMonth[], full,
-      label: `${pairs.length} pairs x ${months} months${full ? '' : ' (shrunk by BQX_BENCH_PAIRS / BQX_BENCH_MONTHS)'}`,
+      label: `${pairs.length} pairs x ${months} month${months === 1 ? '' : 's'}${full ? '' : ' (shrunk by BQX_BENCH_PAIRS / BQX_BENCH_MONTHS)'}`,
     };
   } finally {
     await c.end();
