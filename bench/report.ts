@@ -20,5 +20,5 @@ export const seconds = (s: Spread, digits = 3) =>
 export function summary(): void {
   const targets = lines.filter((l) => l.target);
   const missed = targets.filter((l) => !l.ok);
-  console.log(`\n${targets.length} targets, ${missed.length} missed${missed.length ? `: ${missed.map((l) => l.what).join('; ')}` : ''}`);
+  console.log(`\n${targets.length} targets, ${missed.length} missed${missed.length ? `: ${missed.map((l) => l.what.trim()).join('; ')}` : ''}`);
 }
