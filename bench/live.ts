@@ -7,9 +7,9 @@
 //   batch10kOffMs        the same INSERT for another pair in a session with bqx.live = off
 //
 // The database must be migrated and is written to (bars of July 2024 in bqx.m1).
-import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
+import { median, timed } from './stats.js';
 
 export interface LiveBenchResult {
   everyMinuteMedianMs: number;
@@ -23,17 +23,8 @@ const EVERY_MINUTE_RUNS = 50;
 const WARM_UP = 5;
 const BATCH = 10_000;
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const t = performance.now();
-  await fn();
-  return performance.now() - t;
-}
+/** Milliseconds taken by fn. */
+const timedMs = async (fn: () => Promise<unknown>): Promise<number> => 1000 * await timed(fn);
 
 export async function benchLive(connectionString: string): Promise<LiveBenchResult> {
   const c = new pg.Client({ connectionString });
@@ -63,7 +54,7 @@ export async function benchLive(connectionString: string): Promise<LiveBenchResu
       [HISTORY_START, HISTORY_BARS + minute]);
     const times: number[] = [];
     for (let k = 0; k < WARM_UP + EVERY_MINUTE_RUNS; k++) {
-      const ms = await timed(() => everyMinute(k));
+      const ms = await timedMs(() => everyMinute(k));
       if (k >= WARM_UP) times.push(ms);
     }
     const after = HISTORY_BARS + WARM_UP + EVERY_MINUTE_RUNS;
@@ -74,9 +65,9 @@ export async function benchLive(connectionString: string): Promise<LiveBenchResu
        select $1, $2::timestamptz + ($3 + i) * interval '1 minute', 1.05 * (1 + 0.001 * sin(i / 53.0))
          from generate_series(0, $4 - 1) as i`,
       [pair, HISTORY_START, after, BATCH]);
-    const batch10kLiveMs = await timed(() => batch('EURUSD'));
+    const batch10kLiveMs = await timedMs(() => batch('EURUSD'));
     await c.query(`set bqx.live = 'off'`);
-    const batch10kOffMs = await timed(() => batch('GBPUSD'));
+    const batch10kOffMs = await timedMs(() => batch('GBPUSD'));
     await c.query(`reset bqx.live`);
 
     return { everyMinuteMedianMs: median(times), batch10kLiveMs, batch10kOffMs };

@@ -7,13 +7,18 @@ import { resolveConnection, withDatabase } from '../scripts/lib/connection.js';
 import { migrate } from '../scripts/lib/migrate.js';
 import { seedBars } from '../scripts/seed/index.js';
 import { benchKernel } from './kernel.js';
-import { benchEngines } from './engines.js';
+import { benchEngines, reportEngines } from './engines.js';
 import { benchSeed } from './seed.js';
 import { benchImport } from './import.js';
 import { benchLive } from './live.js';
 import { benchFullWorkload } from './backfill.js';
+import { benchWriteLimit, reportWriteLimit } from './write-limit.js';
+import { reportSeedMethod, runSeedMethod } from './seed-method.js';
+import { reportFull } from './full.js';
+import { resolveWorkload, seedWorkload } from './workload.js';
+import { fmt, report, summary } from './report.js';
 
-const SEED_RATE = 650; // the seed's Python script: rows/s
+const PARTS = ['kernel', 'engines', 'seed', 'import', 'live', 'writelimit', 'seedmethod', 'full'];
 
 async function freshDatabase(adminUrl: string, name: string): Promise<string> {
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -39,17 +44,12 @@ async function dropDatabase(adminUrl: string, name: string): Promise<void> {
   }
 }
 
-interface Line { what: string; value: string; target?: string; ok?: boolean }
-const lines: Line[] = [];
-function report(what: string, value: string, target?: string, ok?: boolean) {
-  lines.push({ what, value, target, ok });
-  console.log(`  ${what}: ${value}${target ? `   (target ${target}: ${ok ? 'met' : 'MISSED'})` : ''}`);
-}
-const fmt = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-
 async function main() {
   const only = new Set(process.argv.slice(2));
-  const want = (part: string) => only.size === 0 || only.has(part);
+  const unknown = [...only].filter((p) => !PARTS.includes(p));
+  if (unknown.length) throw new Error(`unknown bench part ${unknown.join(', ')}; parts: ${PARTS.join(' ')}`);
+  // writelimit and seedmethod alone: `full` measures both beside the backfill
+  const want = (part: string) => only.has(part) || (only.size === 0 && part !== 'writelimit' && part !== 'seedmethod');
   const conn = await resolveConnection();
   const adminUrl = withDatabase(conn.connectionString, 'postgres');
   console.log(`bqx bench (${conn.source}), ${new Date().toISOString()}`);
@@ -62,14 +62,7 @@ async function main() {
   if (want('engines')) {
     const url = await freshDatabase(adminUrl, 'bqx_bench');
     await seedBars(url, { pairs: ['EURUSD'], from: '2024-06', to: '2024-07', seed: 1 });
-    const e = await benchEngines(url, 'EURUSD', '2024-07');
-    for (const r of e.engines) {
-      report(`CALL bqx.backfill, ${r.engine} engine, one pair-month (${fmt(r.rows)} rows)`, `${fmt(r.seconds, 3)} s = ${fmt(r.rowsPerSec)} rows/s = ${fmt(r.rowsPerSec / e.raw.rowsPerSec, 2)} x raw INSERT`,
-        r.engine === 'sql' ? '<= 0.5 s and >= 0.5 x raw' : '>= 0.5 x raw', r.seconds <= 0.5 && r.rowsPerSec / e.raw.rowsPerSec >= 0.5);
-      report(`  ${r.engine} engine compute only (no write)`, `${fmt(r.computeSeconds, 3)} s`);
-    }
-    report('raw INSERT ... SELECT of the same 40-column rows into a fresh leaf with its primary key (the write limit)', `${fmt(e.raw.seconds, 3)} s = ${fmt(e.raw.rowsPerSec)} rows/s`);
-    if (!e.engines.some((r) => r.engine === 'plv8')) report('plv8 engine', 'not measured: plv8 is not installed on this server');
+    reportEngines(await benchEngines(url, 'EURUSD', '2024-07'));
     await dropDatabase(adminUrl, 'bqx_bench');
   }
 
@@ -98,16 +91,24 @@ async function main() {
     await dropDatabase(adminUrl, 'bqx_bench');
   }
 
-  if (want('full')) {
+  for (const part of ['writelimit', 'seedmethod', 'full'] as const) {
+    if (!want(part)) continue;
     const url = await freshDatabase(adminUrl, 'bqx_bench');
-    const f = await benchFullWorkload(url, { workers: 2 });
-    report(`full backfill, 28 pairs x 12 months, 2 workers (${fmt(f.rows)} rows)`, `${fmt(f.seconds, 1)} s = ${fmt(f.rowsPerSec)} rows/s = ${fmt(f.rowsPerSec / SEED_RATE)} x the seed's ${SEED_RATE} rows/s`,
-      '>= 70k rows/s', f.rowsPerSec >= 70_000);
+    const w = await resolveWorkload(url);
+    const seeded = await seedWorkload(url, w);
+    console.log(`${part}: ${w.label} = ${fmt(w.pairMonths.length)} pair-months; seeded ${fmt(seeded.bars)} bars in ${fmt(seeded.seconds, 1)} s (not timed)`);
+    if (part === 'writelimit') {
+      await benchFullWorkload(url, w, 'sql'); // only the rows to write (any engine's will do), not reported
+      reportWriteLimit(await benchWriteLimit(url, w.pairMonths));
+    } else if (part === 'seedmethod') {
+      reportSeedMethod(await runSeedMethod(url, w));
+    } else {
+      await reportFull(url, w);
+    }
     await dropDatabase(adminUrl, 'bqx_bench');
   }
 
-  const missed = lines.filter((l) => l.ok === false);
-  console.log(`\n${lines.filter((l) => l.target).length} targets, ${missed.length} missed${missed.length ? `: ${missed.map((l) => l.what).join('; ')}` : ''}`);
+  summary();
 }
 
 main().catch((err) => {
