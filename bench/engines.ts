@@ -21,10 +21,12 @@ export interface EngineBench { engines: EngineRun[]; raw: { rows: number; second
 // computes nothing
 const COMPUTE_SQL: Record<string, string> = {
   sql: `select count(*) from (select * from bqx_internal.engine_sql($1, $2, $3) offset 0) x where not (x is null)`,
-  plv8: `select count(*) from (select * from bqx_internal.engine_plv8($1,
-           (select array_agg(ts_utc order by ts_utc) from bqx_internal.source_bars($1, $2, $3)),
-           (select array_agg(rate order by ts_utc) from bqx_internal.source_bars($1, $2, $3)),
-           (select count(*)::int from bqx_internal.source_bars($1, $2, $3) where ts_utc < $2)) offset 0) x where not (x is null)`,
+  // the bars gathered once, as write_month's fill_stage does, then the engine inlined
+  plv8: `select count(*) from (select e.* from
+           (select array_agg(b.ts_utc order by b.ts_utc) as ts, array_agg(b.rate order by b.ts_utc) as rate,
+                   (count(*) filter (where b.ts_utc < $2))::int as lookback
+              from bqx_internal.source_bars($1, $2, $3) b) s
+           cross join lateral bqx_internal.engine_plv8($1, s.ts, s.rate, s.lookback) e offset 0) x where not (x is null)`,
 };
 
 async function repeat(runs: number, fn: () => Promise<unknown>): Promise<Spread> {
