@@ -94,6 +94,7 @@ export function parseTimestampField(field: string): [number, boolean] | null {
     if (m[8] === undefined) return [ms, false];
     if (m[8].toUpperCase() !== 'Z') {
       const o = /^([+-])(\d{2}):?(\d{2})?$/.exec(m[8])!;
+      if (Number(o[2]) > 15 || Number(o[3] ?? 0) > 59) return null; // not an offset (+99:99)
       const off = (Number(o[2]) * 60 + Number(o[3] ?? 0)) * 60_000;
       ms -= o[1] === '-' ? -off : off;
     }
