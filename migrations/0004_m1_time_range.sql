@@ -26,6 +26,10 @@ alter table bqx.m1 add constraint m1_ts_utc_range
   check (ts_utc >= '1900-01-01 00:00:00+00' and ts_utc < '2200-01-01 00:00:00+00');
 comment on constraint m1_ts_utc_range on bqx.m1 is
   'A bar''s time lies in [1900-01-01, 2200-01-01) UTC (README, Data contract).';
+comment on table bqx.m1 is
+  'One-minute bars: pair, bar time (UTC instant in [1900-01-01, 2200-01-01)), rate (close or mid). Bad rates (NULL, NaN, Infinity, outside [1e-9, 1e9]) are kept but ignored by every computation.';
 
 -- Down Migration
 alter table bqx.m1 drop constraint m1_ts_utc_range;
+comment on table bqx.m1 is
+  'One-minute bars: pair, bar time (UTC instant), rate (close or mid). Bad rates (NULL, NaN, Infinity, <= 0) are kept but ignored by every computation.';

@@ -66,12 +66,12 @@ export function parseHistdataLine(line: string): LineResult {
   const mi = D(line, 11) * 10 + D(line, 12);
   const s = D(line, 13) * 10 + D(line, 14);
   if (!validDate(y, mo, d, h, mi, s)) return { kind: 'malformed' };
-  // open;high;low;close;volume: the close is between the 3rd and the 4th ';' after the time
-  const a = line.indexOf(';', line.indexOf(';', line.indexOf(';', 16) + 1) + 1);
-  const b = a < 0 ? -1 : line.indexOf(';', a + 1);
-  if (b < 0 || line.indexOf(';', b + 1) >= 0) return { kind: 'malformed' };
+  // open;high;low;close;volume: exactly five fields after the time, the close is the 4th
+  // (a chain of indexOf would wrap to the start of the line when a ';' is missing)
+  const fields = line.slice(16).split(';');
+  if (fields.length !== 5) return { kind: 'malformed' };
   if (s !== 0) return { kind: 'not_whole_minute' };
-  const rate = parseRate(line.slice(a + 1, b));
+  const rate = parseRate(fields[3]);
   if (typeof rate === 'string') return { kind: rate };
   return { kind: 'bar', localMs: utcMs(y, mo, d, h, mi, 0), rate: rate[0], text: rate[1] };
 }
