@@ -238,8 +238,10 @@ describe('8. and 9. the source setting and malformed source views', () => {
     }
     expect(await source()).toBe('bqx.m1');
     await db.query(`create table public.my_bars (pair varchar(6), ts_utc timestamptz, rate numeric)`);
-    await setSource('public.my_bars');
-    await setSource('bqx.m1');
+    await setSource('PUBLIC.MY_BARS');
+    expect(await source()).toBe('public.my_bars'); // canonical form
+    await setSource('BQX.M1');
+    expect(await source()).toBe('bqx.m1');
     // the live feed of bqx.m1 never stopped
     await db.query(`insert into bqx.m1 values ('AUDCAD', '2024-07-10 01:00Z', 1.26)`);
   });
@@ -269,6 +271,8 @@ describe('8. and 9. the source setting and malformed source views', () => {
     }
     await db.query(`drop view public.src`);
     await expect(db.query(`call bqx.backfill('GBPNZD', '2024-05')`)).rejects.toMatchObject({ code: '42P01' });
+    // bqx.m1 is not the source now: its feed goes on, whatever became of the source
+    await db.query(`insert into bqx.m1 values ('GBPNZD', '2024-05-10 00:00Z', 1.3)`);
     expect(await rows()).toEqual(before);
     await setSource('bqx.m1');
   });

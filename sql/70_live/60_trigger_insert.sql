@@ -14,7 +14,7 @@ declare
   v_ts   timestamptz[];
   v_gone boolean[];
 begin
-  if not bqx_internal.live_session_on() or bqx_internal.source_relation() <> 'bqx.m1'::regclass then
+  if not bqx_internal.live_session_on() or not bqx_internal.source_is_m1() then
     return null;
   end if;
   -- a bad bar gets no row: flag it so that a stale row at its key (if any) goes

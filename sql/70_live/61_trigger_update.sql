@@ -13,7 +13,7 @@ declare
   v_ts   timestamptz[];
   v_gone boolean[];
 begin
-  if not bqx_internal.live_session_on() or bqx_internal.source_relation() <> 'bqx.m1'::regclass then
+  if not bqx_internal.live_session_on() or not bqx_internal.source_is_m1() then
     return null;
   end if;
   -- old keys may have lost their bar (moved away) and new bad bars lose their row: both
