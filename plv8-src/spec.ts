@@ -55,10 +55,15 @@ export const SIGN_EPSILON = 1e-12;
 export const ABS_TOL = 1e-12;
 export const REL_TOL = 1e-9;
 
+/** The range of a good rate, [MIN_GOOD_RATE, MAX_GOOD_RATE]: outside it the windows overflow double precision. */
+export const MIN_GOOD_RATE = 1e-9;
+export const MAX_GOOD_RATE = 1e9;
+
 /**
- * A good bar has a finite rate > 0. null, undefined, NaN, ±Infinity, 0 and negatives
- * are bad bars: skipped by every window, counted, and given no output row.
+ * A good bar has a finite rate in [MIN_GOOD_RATE, MAX_GOOD_RATE]. null, undefined, NaN,
+ * ±Infinity, 0, negatives and rates outside the range are bad bars: skipped by every
+ * window, counted, and given no output row. SQL: bqx_internal.good_rate().
  */
 export function isGoodRate(x: unknown): x is number {
-  return typeof x === 'number' && x > 0 && x < Infinity;
+  return typeof x === 'number' && x >= MIN_GOOD_RATE && x <= MAX_GOOD_RATE;
 }

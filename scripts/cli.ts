@@ -29,7 +29,9 @@ registerDemo(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const e = err as { message?: string; code?: string; detail?: string; hint?: string };
-  console.error(`bqx: ${e.message ?? String(err)}${e.code ? ` (SQLSTATE ${e.code})` : ''}`);
+  // a SQLSTATE is five digits or upper-case letters; Node's codes (ECONNREFUSED, ERR_...) are not
+  const code = e.code ? (/^[0-9A-Z]{5}$/.test(e.code) ? ` (SQLSTATE ${e.code})` : ` (${e.code})`) : '';
+  console.error(`bqx: ${e.message ?? String(err)}${code}`);
   if (e.detail) console.error(`DETAIL: ${e.detail}`);
   if (e.hint) console.error(`HINT: ${e.hint}`);
   process.exitCode = 1;

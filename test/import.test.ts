@@ -10,7 +10,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeSource, importFile } from '../scripts/import/loader.js';
 import { pairFromFileName, parseHistdataLine } from '../scripts/import/formats.js';
-import { backfillCommands, monthRuns } from '../scripts/import/plan.js';
+import { backfillCommand } from '../scripts/import/plan.js';
 import { parseTimeZone } from '../scripts/import/timezone.js';
 import { testDatabase, type TestDb } from './support/db.js';
 import { histdataAvailable, histdataZip } from './support/histdata.js';
@@ -51,10 +51,14 @@ describe('parsers and helpers', () => {
     expect(parseHistdataLine('20190229 170200;1;1;1;1;0').kind).toBe('malformed'); // not a leap year
     expect(parseHistdataLine('20200229 170200;1;1;1;1;0').kind).toBe('bar');
   });
-  it('groups months into backfill commands', () => {
-    expect(monthRuns(['2019-03', '2019-01', '2019-02', '2019-12', '2020-01'])).toEqual([['2019-01', '2019-03'], ['2019-12', '2020-01']]);
-    expect(backfillCommands([{ pair: 'EURUSD', months: ['2019-01', '2019-02'] }, { pair: 'USDJPY', months: ['2019-01', '2019-02'] }]))
-      .toEqual(['bqx backfill --pairs EURUSD,USDJPY --from 2019-01 --to 2019-02 --force']);
+  it('groups months into backfill runs, in SQL; pairs sharing a run share a command', async () => {
+    const r = await db.query(`select pairs, month_from, month_to from bqx_internal.import_backfill_plan($1, $2)`,
+      [['EURUSD', 'EURUSD', 'EURUSD', 'EURUSD', 'EURUSD', 'USDJPY', 'USDJPY'],
+        ['2019-03', '2019-01', '2019-02', '2019-12', '2020-01', '2019-01', '2019-02']]);
+    expect(r.rows.map((x) => [x.pairs, x.month_from, x.month_to])).toEqual([
+      [['USDJPY'], '2019-01', '2019-02'], [['EURUSD'], '2019-01', '2019-03'], [['EURUSD'], '2019-12', '2020-01']]);
+    expect(backfillCommand({ pairs: ['EURUSD', 'USDJPY'], from: '2019-01', to: '2019-02' }))
+      .toBe('bqx backfill --pairs EURUSD,USDJPY --from 2019-01 --to 2019-02 --force');
   });
   it('converts IANA local times around DST with the documented rule', () => {
     const ny = parseTimeZone('America/New_York');
@@ -80,7 +84,7 @@ describe('dirty files', () => {
       pair: 'EURUSD', format: 'histdata', tz: '-05:00',
       lines: 18, blank: 1, new: 4, identical: 1, changed: 1, updated: 0,
       dup_identical: 1, dup_conflicting: 1, malformed: 4, not_whole_minute: 1,
-      non_numeric_rate: 3, non_positive_rate: 2, out_of_order: 1, monthsChanged: ['2019-01'],
+      non_numeric_rate: 3, bad_rate: 2, bad_time: 0, out_of_order: 1, monthsChanged: ['2019-01'],
     });
     expect(await bars('EURUSD')).toEqual([
       ['2019-01-02 15:00', 1.14], ['2019-01-02 15:01', 1.1401], ['2019-01-02 15:02', 1.14025],
@@ -215,7 +219,7 @@ describe.skipIf(!histdataAvailable('EURUSD', 2019) || !histdataAvailable('USDJPY
       // (EURUSD already holds the 6 bars of the dirty tests: identical or changed, kept)
       const c = await importFile(client, histdataZip(pair, 2019));
       expect(c.lines).toBe(pair === 'EURUSD' ? 372_530 : 372_585); // the README's row counts
-      const rejected = c.malformed + c.not_whole_minute + c.non_numeric_rate + c.non_positive_rate;
+      const rejected = c.malformed + c.not_whole_minute + c.non_numeric_rate + c.bad_rate + c.bad_time;
       expect(c.new).toBe(c.lines - rejected - c.dup_identical - c.dup_conflicting - c.identical - c.changed);
       const stored = await db.query(`select count(*)::int as n from bqx.m1 where pair = $1`, [pair]);
       expect(stored.rows[0].n).toBe(c.new + c.identical + c.changed);

@@ -88,8 +88,9 @@ describe('spec constants', () => {
   });
 
   it('classifies bad rates', () => {
-    for (const bad of [...BAD_RATES, undefined, '1.1', -1e-300]) expect(isGoodRate(bad)).toBe(false);
-    for (const good of [1.1, 150.123, 1e-300, Number.MAX_VALUE]) expect(isGoodRate(good)).toBe(true);
+    // a good rate is finite and within [1e-9, 1e9] (the edge values: test/good-rate.test.ts)
+    for (const bad of [...BAD_RATES, undefined, '1.1', -1e-300, 1e-300, Number.MAX_VALUE]) expect(isGoodRate(bad)).toBe(false);
+    for (const good of [1.1, 150.123, 1e-9, 1e9]) expect(isGoodRate(good)).toBe(true);
   });
 });
 

@@ -13,6 +13,8 @@ const NO_SET_CLAUSE = new Map([
   ['bqx_internal.engine_sql', 'inlined into the INSERT that writes the month'],
   ['bqx_internal.engine_sql_ranges', 'inlined into engine_sql and into the live upsert'],
   ['bqx_internal.engine_plv8', 'inlined into the INSERT that writes the month (PLV8 engine)'],
+  // a scalar SQL function with SET is never inlined: it runs on every bar of every scan
+  ['bqx_internal.good_rate', 'inlined into the good-bar filters of the engines, verify and live'],
   // PostgreSQL forbids COMMIT inside a procedure that has a SET clause
   ['bqx.work', 'COMMITs after every job'],
 ]);

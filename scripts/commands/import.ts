@@ -7,7 +7,8 @@ import { redactUrl, resolveConnection } from '../lib/connection.js';
 import { formatReport, type FileCounts } from '../import/counts.js';
 import type { Format } from '../import/formats.js';
 import { analyzeSource, importFile, type ImportProgress } from '../import/loader.js';
-import { backfillCommands, monthRuns, monthsToBackfill } from '../import/plan.js';
+import { backfillCommand, backfillPlan } from '../import/plan.js';
+import { importLimits } from '../import/limits.js';
 import { parseTimeZone } from '../import/timezone.js';
 import { runBackfill } from '../backfill/run.js';
 import { defaultView } from '../backfill/view.js';
@@ -74,13 +75,14 @@ export function registerImport(program: Command): void {
     .option('--ts-column <name>', 'csv: header name of the timestamp column')
     .option('--rate-column <name>', 'csv: header name of the rate column')
     .option('--update', 'a bar already stored with another rate takes the file\'s rate (default: the stored bar is kept)')
-    .option('--backfill', 'backfill the months the import changed (and already-backfilled following months) right away')
+    .option('--backfill', 'backfill the months the import changed (and the backfilled months whose windows look back into them) right away')
     .action(async (files: string[], o: ImportCliOptions) => {
       // check the arguments before connecting
       if (o.format !== undefined && o.format !== 'histdata' && o.format !== 'csv') {
         throw usage(`--format must be histdata or csv, got "${o.format}"`, 'HistData.com generic ASCII: histdata; anything else with a header: csv.');
       }
       if (o.tz !== undefined) parseTimeZone(o.tz);
+      const limits = importLimits();
       if ((o.tsColumn === undefined) !== (o.rateColumn === undefined)) {
         throw usage('--ts-column and --rate-column go together', 'Name both columns of the CSV header, for example --ts-column time --rate-column close.');
       }
@@ -94,7 +96,7 @@ export function registerImport(program: Command): void {
         for (const f of files) {
           results.push(await importFile(client, f, {
             pair: o.pair, format: o.format as Format | undefined, tz: o.tz,
-            tsColumn: o.tsColumn, rateColumn: o.rateColumn, update: o.update, onProgress: view.onProgress,
+            tsColumn: o.tsColumn, rateColumn: o.rateColumn, update: o.update, limits, onProgress: view.onProgress,
           }));
         }
         view.stop();
@@ -106,29 +108,26 @@ export function registerImport(program: Command): void {
           const rate = r.seconds > 0 ? Math.round(r.lines / r.seconds) : r.lines;
           console.log(`${r.file}: ${r.pair}, ${r.format}, timestamps in ${r.tz}, ${r.lines.toLocaleString('en-US')} lines in ${r.seconds.toFixed(2)} s (${rate.toLocaleString('en-US')} lines/s)`);
         }
-        const plan = await monthsToBackfill(client, results);
+        const plan = await backfillPlan(client, results);
         if (plan.length === 0) {
           console.log('nothing changed in bqx.m1 (every bar was already there): nothing to backfill');
           return;
         }
-        const commands = backfillCommands(plan);
         if (!o.backfill) {
-          console.log('months changed: backfill them (and the already-backfilled months after them) with:');
-          for (const c of commands) console.log(`  ${c}`);
+          console.log('months changed: backfill them (and the backfilled months whose windows look back into them) with:');
+          for (const run of plan) console.log(`  ${backfillCommand(run)}`);
           return;
         }
         await client.end().catch(() => {});
-        for (const p of plan) {
-          for (const [from, to] of monthRuns(p.months)) {
-            console.log(`backfilling ${p.pair} ${from}..${to}`);
-            const v = defaultView();
-            try {
-              const r = await runBackfill(conn.connectionString, { pairs: [p.pair], from, to, force: true, onProgress: (s) => v.update(s) });
-              console.log(`  ${r.done} months done, ${r.failed} failed, ${r.rows.toLocaleString('en-US')} rows`);
-              if (r.failed > 0) process.exitCode = 1;
-            } finally {
-              v.stop();
-            }
+        for (const run of plan) {
+          console.log(`backfilling ${run.pairs.join(',')} ${run.from}..${run.to}`);
+          const v = defaultView();
+          try {
+            const r = await runBackfill(conn.connectionString, { pairs: run.pairs, from: run.from, to: run.to, force: true, onProgress: (s) => v.update(s) });
+            console.log(`  ${r.done} months done, ${r.failed} failed, ${r.rows.toLocaleString('en-US')} rows`);
+            if (r.failed > 0) process.exitCode = 1;
+          } finally {
+            v.stop();
           }
         }
       } finally {

@@ -17,15 +17,23 @@ export interface Winners {
 }
 
 export class BarList {
-  minutes = new Float64Array(1 << 16);
-  rates = new Float64Array(1 << 16);
+  minutes: Float64Array;
+  rates: Float64Array;
   n = 0;
   /** minutes strictly increasing so far: nothing to sort or dedupe */
   private increasing = true;
 
+  /** holds at most maxBars bars: the next push throws tooMany() */
+  constructor(private readonly maxBars = Infinity, private readonly tooMany: () => Error = () => new Error('too many bars')) {
+    this.minutes = new Float64Array(Math.min(1 << 16, maxBars));
+    this.rates = new Float64Array(this.minutes.length);
+  }
+
   push(minute: number, rate: number): void {
     if (this.n === this.minutes.length) {
-      const grow = (a: Float64Array) => { const b = new Float64Array(a.length * 2); b.set(a); return b; };
+      if (this.n >= this.maxBars) throw this.tooMany();
+      const size = Math.min(this.n * 2, Math.max(this.maxBars, this.n + 1));
+      const grow = (a: Float64Array) => { const b = new Float64Array(size); b.set(a); return b; };
       this.minutes = grow(this.minutes);
       this.rates = grow(this.rates);
     }

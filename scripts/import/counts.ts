@@ -1,6 +1,6 @@
 // What an import did with each line of a file, and the table printed at the end.
 
-/** Kinds of lines; every data line of a file lands in exactly one of the first ten. */
+/** Kinds of lines; every data line of a file lands in exactly one of them. */
 export const LINE_KINDS = [
   ['new', 'new bars stored'],
   ['identical', 'already in bqx.m1, same rate (untouched)'],
@@ -10,7 +10,8 @@ export const LINE_KINDS = [
   ['malformed', 'malformed lines (rejected)'],
   ['not_whole_minute', 'timestamps not on a whole minute (rejected)'],
   ['non_numeric_rate', 'non-numeric rates (rejected)'],
-  ['non_positive_rate', 'rates <= 0 or infinite (rejected)'],
+  ['bad_rate', 'rates not within [1e-9, 1e9] (rejected)'],
+  ['bad_time', 'times outside [1900-01-01, 2200-01-01) UTC (rejected)'],
 ] as const;
 
 export type LineKind = (typeof LINE_KINDS)[number][0];
@@ -37,7 +38,7 @@ export function emptyCounts(file: string, pair: string, format: string, tz: stri
   return {
     file, pair, format, tz, lines: 0, blank: 0, out_of_order: 0, updated: 0, bytes: 0, seconds: 0, monthsChanged: [],
     new: 0, identical: 0, changed: 0, dup_identical: 0, dup_conflicting: 0,
-    malformed: 0, not_whole_minute: 0, non_numeric_rate: 0, non_positive_rate: 0,
+    malformed: 0, not_whole_minute: 0, non_numeric_rate: 0, bad_rate: 0, bad_time: 0,
   };
 }
 

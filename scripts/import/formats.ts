@@ -1,23 +1,35 @@
 // Line parsers: HistData.com generic ASCII and a generic CSV with a header.
 //
 // A parser turns one line into a bar (wall-clock ms + rate) or says what is wrong with it.
-// Rates are checked at the door: a non-numeric rate and a rate that is not finite and > 0
-// are rejected (counted, not stored), so a file's bad line never overwrites a good bar.
+// Rates are checked at the door: a non-numeric rate and a rate that is not good (finite
+// and within [1e-9, 1e9], isGoodRate of plv8-src/spec.ts) are rejected (counted, not
+// stored), so a file's bad line never overwrites a good bar. Years are read literally
+// (0024 is 24, never 1924); the time range is checked once the zone is applied
+// (file-parser.ts).
+
+import { isGoodRate } from '../../plv8-src/spec.js';
 
 export type Format = 'histdata' | 'csv';
 
 export type LineResult =
   | { kind: 'bar'; localMs: number; rate: number; /** the rate as written (trimmed), sent to Postgres as is */ text: string }
-  | { kind: 'malformed' | 'non_numeric_rate' | 'non_positive_rate' | 'not_whole_minute' | 'header' };
+  | { kind: 'malformed' | 'non_numeric_rate' | 'bad_rate' | 'not_whole_minute' | 'header' };
+
+/** Text of a file shown in a message: at most `max` characters, control and undecodable ones as '?'. */
+export function printable(text: string, max = 200): string {
+  // eslint-disable-next-line no-control-regex
+  const s = text.slice(0, max).replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, '?');
+  return text.length > max ? `${s}...` : s;
+}
 
 const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** A rate field -> the number (and its trimmed text), or the reason it is not a good rate. */
-export function parseRate(field: string): [number, string] | 'non_numeric_rate' | 'non_positive_rate' {
+export function parseRate(field: string): [number, string] | 'non_numeric_rate' | 'bad_rate' {
   const s = field.trim();
   if (!NUMBER_RE.test(s)) return 'non_numeric_rate';
   const x = Number(s);
-  return x > 0 && x < Infinity ? [x, s] : 'non_positive_rate';
+  return isGoodRate(x) ? [x, s] : 'bad_rate';
 }
 
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -54,12 +66,12 @@ export function parseHistdataLine(line: string): LineResult {
   const mi = D(line, 11) * 10 + D(line, 12);
   const s = D(line, 13) * 10 + D(line, 14);
   if (!validDate(y, mo, d, h, mi, s)) return { kind: 'malformed' };
-  // open;high;low;close;volume: the close is between the 3rd and the 4th ';' after the time
-  const a = line.indexOf(';', line.indexOf(';', line.indexOf(';', 16) + 1) + 1);
-  const b = a < 0 ? -1 : line.indexOf(';', a + 1);
-  if (b < 0 || line.indexOf(';', b + 1) >= 0) return { kind: 'malformed' };
+  // open;high;low;close;volume: exactly five fields after the time, the close is the 4th
+  // (a chain of indexOf would wrap to the start of the line when a ';' is missing)
+  const fields = line.slice(16).split(';');
+  if (fields.length !== 5) return { kind: 'malformed' };
   if (s !== 0) return { kind: 'not_whole_minute' };
-  const rate = parseRate(line.slice(a + 1, b));
+  const rate = parseRate(fields[3]);
   if (typeof rate === 'string') return { kind: rate };
   return { kind: 'bar', localMs: utcMs(y, mo, d, h, mi, 0), rate: rate[0], text: rate[1] };
 }
@@ -78,10 +90,11 @@ export function parseTimestampField(field: string): [number, boolean] | null {
     const sec = m[6] === undefined ? 0 : Number(m[6]);
     if (!validDate(y, mo, d, h, mi, sec)) return null;
     const frac = m[7] === undefined ? 0 : Number(`0.${m[7]}`) * 1000;
-    let ms = Date.UTC(y, mo - 1, d, h, mi, sec) + frac;
+    let ms = utcMs(y, mo, d, h, mi, sec) + frac; // not Date.UTC: it reads years 0-99 as 1900-1999
     if (m[8] === undefined) return [ms, false];
     if (m[8].toUpperCase() !== 'Z') {
       const o = /^([+-])(\d{2}):?(\d{2})?$/.exec(m[8])!;
+      if (Number(o[2]) > 15 || Number(o[3] ?? 0) > 59) return null; // not an offset (+99:99)
       const off = (Number(o[2]) * 60 + Number(o[3] ?? 0)) * 60_000;
       ms -= o[1] === '-' ? -off : off;
     }
@@ -129,7 +142,7 @@ export function csvLayout(header: string, tsColumn: string, rateColumn: string):
     if (i < 0) {
       throw Object.assign(new Error(`CSV header has no column "${want}" (${option})`), {
         code: '42703',
-        hint: `The header has: ${names.join(', ')}. Name the columns with --ts-column and --rate-column.`,
+        hint: `The header has: ${printable(names.join(', '))}. Name the columns with --ts-column and --rate-column.`,
       });
     }
     return i;

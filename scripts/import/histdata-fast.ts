@@ -1,11 +1,12 @@
 // The hot path of the HistData parser, on bytes: a well-formed line whose close is a plain
-// decimal (digits and one '.', at most 15 significant digits, > 0) is read without making a
+// decimal (digits and one '.', at most 15 significant digits, a good rate) is read without making a
 // string. Every other line returns false and goes through parseHistdataLine (formats.ts),
 // which says what is wrong with it. test/import-parse.test.ts proves the two agree.
 //
 // The close is mantissa / 10^k: both are exact doubles (mantissa < 10^15 < 2^53,
 // k <= 22), so the one division is correctly rounded, the same double as Number(text)
 // and as PostgreSQL's float8in of the text.
+import { isGoodRate } from '../../plv8-src/spec.js';
 import { utcMs, validDate } from './formats.js';
 
 const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
@@ -63,7 +64,9 @@ export class HistdataBytes {
       mant = mant * 10 + dd;
     }
     if (digits === 0 || sig > 15 || frac > 22 || mant === 0) return false;
-    this.rate = frac > 0 ? mant / POW10[frac] : mant;
+    const rate = frac > 0 ? mant / POW10[frac] : mant;
+    if (!isGoodRate(rate)) return false;
+    this.rate = rate;
     this.localMs = utcMs(y, mo, d, h, mi, 0);
     return true;
   }

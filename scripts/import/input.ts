@@ -1,9 +1,11 @@
-// An input file as a byte stream: a plain text file, or the first .csv/.txt entry of a
-// zip (HistData ships one CSV per zip), read without unpacking it to disk.
+// An input file as a byte stream: a plain text file, or the one bar file of a zip
+// (HistData ships one CSV per zip), read without unpacking it to disk. Sizes and the
+// compression ratio are checked before a byte is read (limits.ts).
 import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import yauzl from 'yauzl';
+import { limitError, mib, RATIO_FLOOR_BYTES, type ImportLimits } from './limits.js';
 
 export interface Input {
   /** the path given */
@@ -15,11 +17,13 @@ export interface Input {
   /** a zip entry: reading other than `size` bytes means the zip is damaged */
   exactSize: boolean;
   stream: Readable;
+  /** stops reading and frees the file (also after an early error) */
+  close: () => void;
 }
 
 function openZip(path: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) =>
-    yauzl.open(path, { lazyEntries: true, autoClose: true }, (err, z) => (err
+    yauzl.open(path, { lazyEntries: true, autoClose: false }, (err, z) => (err
       ? reject(Object.assign(new Error(`${path}: not a readable zip: ${err.message}`), {
         code: '22P04', hint: 'Download the file again (it may be truncated), or unzip it and pass the CSV.',
       }))
@@ -27,45 +31,106 @@ function openZip(path: string): Promise<yauzl.ZipFile> {
   );
 }
 
-async function openZipEntry(path: string): Promise<Input> {
-  const zip = await openZip(path);
-  const entry = await new Promise<yauzl.Entry>((resolve, reject) => {
-    zip.on('entry', (e: yauzl.Entry) => {
-      if (/\.(csv|txt)$/i.test(e.fileName) && !e.fileName.endsWith('/')) resolve(e);
-      else zip.readEntry();
-    });
-    zip.on('end', () =>
-      reject(Object.assign(new Error(`${path}: the zip holds no .csv or .txt file`), {
-        code: '22P04', hint: 'Pass the zip as downloaded from HistData.com, or the CSV itself.',
-      })));
+/** Every entry of the zip (its central directory only: nothing is inflated). */
+function zipEntries(zip: yauzl.ZipFile): Promise<yauzl.Entry[]> {
+  return new Promise<yauzl.Entry[]>((resolve, reject) => {
+    const all: yauzl.Entry[] = [];
+    zip.on('entry', (e: yauzl.Entry) => { all.push(e); zip.readEntry(); });
+    zip.on('end', () => resolve(all));
     zip.on('error', reject);
     zip.readEntry();
   });
-  if ((entry.compressionMethod !== 0 && entry.compressionMethod !== 8) || entry.isEncrypted()) {
+}
+
+/**
+ * The one entry of bar data: the .csv file (HistData ships one per zip, sometimes with a
+ * .txt gap report beside it), else the one .txt file. Several candidates: refused with
+ * their names, never one picked silently.
+ */
+function barEntry(path: string, entries: yauzl.Entry[]): yauzl.Entry {
+  const files = entries.filter((e) => !e.fileName.endsWith('/'));
+  const csv = files.filter((e) => /\.csv$/i.test(e.fileName));
+  const candidates = csv.length > 0 ? csv : files.filter((e) => /\.txt$/i.test(e.fileName));
+  if (candidates.length === 0) {
+    throw Object.assign(new Error(`${path}: the zip holds no .csv or .txt file`), {
+      code: '22P04', hint: 'Pass the zip as downloaded from HistData.com, or the CSV itself.',
+    });
+  }
+  if (candidates.length > 1) {
+    throw Object.assign(new Error(`${path}: the zip holds ${candidates.length} bar files: ${candidates.map((e) => e.fileName).join(', ')}`), {
+      code: '22023',
+      detail: 'bqx import reads one bar file per zip (a HistData zip holds one CSV); nothing was stored from this zip.',
+      hint: 'Unzip it and pass each file: bqx import a.csv b.csv (with --pair when the names do not say it).',
+    });
+  }
+  return candidates[0];
+}
+
+async function openZipEntry(path: string, limits: ImportLimits): Promise<Input> {
+  const zip = await openZip(path);
+  let entry: yauzl.Entry;
+  try {
+    entry = barEntry(path, await zipEntries(zip));
+    checkZipEntry(path, entry, limits);
+  } catch (e) {
     zip.close();
+    throw e;
+  }
+  // The compressed bytes, inflated here rather than by yauzl: with 1 MB output chunks
+  // zlib inflates a year of bars 2-3x faster than with its 16 kB default.
+  let raw: Readable;
+  try {
+    raw = await new Promise<Readable>((resolve, reject) =>
+      // decodeFileData (yauzl 3) is missing from @types/yauzl
+      zip.openReadStream(entry, { decodeFileData: false } as unknown as yauzl.ZipFileOptions, (err, s) => (err ? reject(err) : resolve(s))),
+    );
+  } catch (e) {
+    zip.close();
+    throw e;
+  }
+  const stream = entry.compressionMethod === 0 ? raw : raw.pipe(createInflateRaw({ chunkSize: 1 << 20 }));
+  if (stream !== raw) raw.on('error', (e) => stream.destroy(e));
+  const close = (): void => {
+    raw.destroy();
+    stream.destroy();
+    zip.close();
+  };
+  return { path, innerName: entry.fileName, size: entry.uncompressedSize, exactSize: true, stream, close };
+}
+
+/** Refuses, before inflating a byte, an entry that is encrypted, of another method, too large, or a zip bomb. */
+function checkZipEntry(path: string, entry: yauzl.Entry, limits: ImportLimits): void {
+  if ((entry.compressionMethod !== 0 && entry.compressionMethod !== 8) || entry.isEncrypted()) {
     throw Object.assign(new Error(`${path}: ${entry.fileName} is ${entry.isEncrypted() ? 'encrypted' : `compressed with zip method ${entry.compressionMethod}`}`), {
       code: '22P04', hint: 'Only stored and deflated entries are read (what HistData.com ships); unzip the file and pass the CSV.',
     });
   }
-  // The compressed bytes, inflated here rather than by yauzl: with 1 MB output chunks
-  // zlib inflates a year of bars 2-3x faster than with its 16 kB default.
-  const raw = await new Promise<Readable>((resolve, reject) =>
-    // decodeFileData (yauzl 3) is missing from @types/yauzl
-    zip.openReadStream(entry, { decodeFileData: false } as unknown as yauzl.ZipFileOptions, (err, s) => (err ? reject(err) : resolve(s))),
-  );
-  raw.on('end', () => zip.close());
-  const stream = entry.compressionMethod === 0 ? raw : raw.pipe(createInflateRaw({ chunkSize: 1 << 20 }));
-  if (stream !== raw) raw.on('error', (e) => stream.destroy(e));
-  return { path, innerName: entry.fileName, size: entry.uncompressedSize, exactSize: true, stream };
+  const size = entry.uncompressedSize;
+  if (size > limits.maxTextBytes) {
+    throw limitError(`${path}: ${entry.fileName} inflates to ${mib(size)}, more than the ${mib(limits.maxTextBytes)} bqx import reads from one file`,
+      `The zip says so before anything is inflated (compressed: ${mib(entry.compressedSize)}).`, 'maxTextBytes');
+  }
+  const ratio = size / Math.max(entry.compressedSize, 1);
+  if (size > RATIO_FLOOR_BYTES && ratio > limits.maxRatio) {
+    throw limitError(`${path}: ${entry.fileName} inflates ${Math.round(ratio)} times (${mib(entry.compressedSize)} to ${mib(size)}): a zip bomb, or not bar data`,
+      `Bar files compress about 6 times (HistData); bqx import refuses entries over ${mib(RATIO_FLOOR_BYTES)} that inflate more than ${limits.maxRatio} times.`, 'maxRatio');
+  }
 }
 
-export async function openInput(path: string): Promise<Input> {
+export async function openInput(path: string, limits: ImportLimits): Promise<Input> {
   let size: number;
   try {
-    size = statSync(path).size;
+    const st = statSync(path);
+    if (!st.isFile()) throw new Error('not a file');
+    size = st.size;
   } catch {
     throw Object.assign(new Error(`cannot read ${path}: no such file`), { code: '58P01', hint: 'Check the path.' });
   }
-  if (/\.zip$/i.test(path)) return openZipEntry(path);
-  return { path, innerName: path, size, exactSize: false, stream: createReadStream(path, { highWaterMark: 1 << 20 }) };
+  if (/\.zip$/i.test(path)) return openZipEntry(path, limits);
+  if (size > limits.maxTextBytes) {
+    throw limitError(`${path} holds ${mib(size)}, more than the ${mib(limits.maxTextBytes)} bqx import reads from one file`,
+      'The limit keeps one import\'s time and memory bounded.', 'maxTextBytes');
+  }
+  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  return { path, innerName: path, size, exactSize: false, stream, close: () => stream.destroy() };
 }

@@ -1,12 +1,14 @@
 // bqx import, the engine room: one file at a time.
 //   1. read and parse the whole file in Node (file-parser.ts): its good bars, the count of
 //      every other kind of line, and the file's duplicate rule (bars.ts: the last line
-//      wins), giving one bar per instant in time order;
+//      wins), giving one bar per instant in time order; every resource is bounded
+//      (limits.ts) and a file without a good bar is an error;
 //   2. in one transaction, write them with binary COPYs (copy-binary.ts):
 //      - the bars of every UTC month in which bqx.m1 holds no bar of the pair yet go
 //        straight into bqx.m1 (a fresh import: the common case, and the fast one);
 //      - the others into a temporary staging table, and bqx_internal.import_merge()
-//        classifies them against bqx.m1 (new / identical / changed), inserts the new ones.
+//        classifies them against bqx.m1 (new / identical / changed), inserts the new ones;
+//      then, still before COMMIT, the backfill plan of the changed months is checked.
 // The loading session runs with bqx.live = 'off': the live trigger skips bulk loads, the
 // months touched are backfilled afterwards.
 import { Readable } from 'node:stream';
@@ -15,10 +17,11 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Winners } from './bars.js';
 import { binaryCopyData } from './copy-binary.js';
-import { emptyCounts, type FileCounts } from './counts.js';
+import { emptyCounts, LINE_KINDS, type FileCounts } from './counts.js';
 import { FileParser, userError, type ParseOptions } from './file-parser.js';
 import { pairFromFileName } from './formats.js';
-import { openInput } from './input.js';
+import { openInput, type Input } from './input.js';
+import { importLimits, type ImportLimits } from './limits.js';
 
 export interface ImportProgress {
   file: string;
@@ -33,6 +36,8 @@ export interface ImportOptions extends ParseOptions {
   pair?: string;
   /** a bar already stored with another rate takes the file's rate (default: kept) */
   update?: boolean;
+  /** resource limits (limits.ts); default: importLimits() (the defaults, or their environment variables) */
+  limits?: ImportLimits;
   onProgress?: (p: ImportProgress) => void;
 }
 
@@ -63,34 +68,46 @@ async function checkedPair(client: pg.ClientBase, path: string, opts: ImportOpti
 }
 
 /** Step 1: the file's bars, one per instant, and the counts of its lines. */
-async function readFile(path: string, counts: FileCounts, opts: ImportOptions): Promise<Winners> {
-  const input = await openInput(path);
-  const parser = new FileParser(counts, opts, input.innerName);
+async function readFile(input: Input, counts: FileCounts, opts: ImportOptions, limits: ImportLimits): Promise<Winners> {
+  const { path } = input;
+  const parser = new FileParser(counts, opts, input.innerName, limits);
+  const damaged = (why: string): Error => userError(`${path}: ${input.innerName} is damaged: ${why}`, '22P04',
+    'Download the file again, or unzip it and pass the CSV.');
   let read = 0;
   try {
     for await (const chunk of input.stream as AsyncIterable<Buffer>) {
       read += chunk.length;
+      // a zip entry inflating to more than its header says: stop now, not at the end
+      if (input.exactSize && read > input.size) throw damaged(`more than the ${input.size} bytes the zip says`);
       parser.write(chunk);
       opts.onProgress?.({ file: path, phase: 'read', done: read, total: input.size });
     }
   } catch (e) {
     const code = (e as { code?: string }).code;
-    if (typeof code === 'string' && code.startsWith('Z_')) { // zlib: the compressed data is corrupt
-      throw userError(`${path}: ${input.innerName} is damaged: ${(e as Error).message}`, '22P04',
-        'Download the file again, or unzip it and pass the CSV.');
-    }
+    if (typeof code === 'string' && code.startsWith('Z_')) throw damaged((e as Error).message); // zlib: corrupt data
     throw e;
   }
   parser.end();
-  if (input.exactSize && read !== input.size) {
-    throw userError(`${path}: ${input.innerName} is damaged: ${read} bytes inflated, the zip says ${input.size}`, '22P04',
-      'Download the file again, or unzip it and pass the CSV.');
-  }
+  if (input.exactSize && read !== input.size) throw damaged(`${read} bytes inflated, the zip says ${input.size}`);
   counts.bytes = read;
   const bars = parser.bars.winners();
   counts.dup_identical = bars.dupIdentical;
   counts.dup_conflicting = bars.dupConflicting;
+  if (bars.n === 0) throw nothingToStore(input, counts);
   return bars;
+}
+
+/** A file without a single good bar is an error, not "every bar was already there". */
+function nothingToStore(input: Input, c: FileCounts): Error {
+  const name = input.path;
+  if (c.lines === 0) {
+    return userError(`${name}: no bar lines (${c.bytes.toLocaleString('en-US')} bytes, ${c.blank} blank lines)`, '22P04',
+      'Pass a HistData.com file (zip or CSV) or a CSV with a header line and bar lines.', 'Nothing was stored.');
+  }
+  const kinds = LINE_KINDS.filter(([k]) => c[k] > 0).map(([k, label]) => `${c[k].toLocaleString('en-US')} ${label}`);
+  return userError(`${name}: not one good bar in ${c.lines.toLocaleString('en-US')} data lines (read as ${c.format}, times in ${c.tz})`, '22P02',
+    'Check --format (histdata: YYYYMMDD HHMMSS;open;high;low;close;volume), --tz, or --ts-column and --rate-column.',
+    `Nothing was stored. The lines: ${kinds.join('; ')}.`);
 }
 
 async function copyBars(client: pg.ClientBase, sql: string, bars: Winners, pair: string | null, onRows: (n: number) => void): Promise<void> {
@@ -180,6 +197,10 @@ async function writeBars(client: pg.ClientBase, path: string, pair: string, bars
         if (Number(row.new_bars) + Number(row.updated_bars) > 0) counts.monthsChanged.push(row.month);
       }
     }
+    // the last check before COMMIT: the backfill plan of these months can be made (an
+    // error here rolls the file back; after COMMIT nothing can fail but the connection)
+    await client.query('select pg_catalog.count(*) from bqx_internal.import_backfill_plan($1, $2)',
+      [counts.monthsChanged.map(() => pair), counts.monthsChanged]);
     await client.query('commit');
     counts.monthsChanged.sort();
   } catch (e) {
@@ -191,10 +212,18 @@ async function writeBars(client: pg.ClientBase, path: string, pair: string, bars
 /** Imports one file on a connected client; its bars are written in one transaction. */
 export async function importFile(client: pg.ClientBase, path: string, opts: ImportOptions = {}): Promise<FileCounts> {
   const t0 = performance.now();
-  const pair = await checkedPair(client, path, opts);
-  const counts = emptyCounts(path, pair, opts.format ?? '?', opts.tz ?? '?');
-  const bars = await readFile(path, counts, opts);
-  if (bars.n > 0) await writeBars(client, path, pair, bars, counts, opts);
+  const limits = opts.limits ?? importLimits();
+  const input = await openInput(path, limits); // a missing file says so, before anything else
+  let bars: Winners;
+  let counts: FileCounts;
+  try {
+    const pair = await checkedPair(client, path, opts);
+    counts = emptyCounts(path, pair, opts.format ?? '?', opts.tz ?? '?');
+    bars = await readFile(input, counts, opts, limits);
+  } finally {
+    input.close();
+  }
+  await writeBars(client, path, counts.pair, bars, counts, opts);
   counts.seconds = (performance.now() - t0) / 1000;
   return counts;
 }

@@ -1,57 +1,36 @@
-// The months an import made stale -> the `bqx backfill` commands to run.
+// The months an import made stale -> the `bqx backfill` runs. What to recompute is
+// decided in SQL (bqx_internal.import_backfill_plan); this file only asks and formats.
 import type pg from 'pg';
 import type { FileCounts } from './counts.js';
 
-export interface PairMonths {
-  pair: string;
-  months: string[];
+export interface BackfillRun {
+  pairs: string[];
+  from: string;
+  to: string;
 }
 
-/** Per pair, the months to backfill: the changed months plus each already-backfilled next month. */
-export async function monthsToBackfill(client: pg.ClientBase, files: readonly FileCounts[]): Promise<PairMonths[]> {
-  const changed = new Map<string, Set<string>>();
+/** The (pair, month) pairs whose bars the files changed, as the two arrays the SQL function takes. */
+function changedMonths(files: readonly FileCounts[]): [string[], string[]] {
+  const pairs: string[] = [];
+  const months: string[] = [];
   for (const f of files) {
-    const s = changed.get(f.pair) ?? new Set<string>();
-    for (const m of f.monthsChanged) s.add(m);
-    changed.set(f.pair, s);
-  }
-  const out: PairMonths[] = [];
-  for (const [pair, set] of [...changed].sort((a, b) => a[0].localeCompare(b[0]))) {
-    if (set.size === 0) continue;
-    const r = await client.query('select m from bqx_internal.import_backfill_months($1, $2) m', [pair, [...set]]);
-    out.push({ pair, months: r.rows.map((x) => x.m as string) });
-  }
-  return out;
-}
-
-function nextMonth(m: string): string {
-  const [y, mo] = m.split('-').map(Number);
-  return mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, '0')}`;
-}
-
-/** Consecutive months -> [from, to] runs. */
-export function monthRuns(months: readonly string[]): [string, string][] {
-  const sorted = [...new Set(months)].sort();
-  const runs: [string, string][] = [];
-  for (const m of sorted) {
-    const last = runs[runs.length - 1];
-    if (last && nextMonth(last[1]) === m) last[1] = m;
-    else runs.push([m, m]);
-  }
-  return runs;
-}
-
-/** `bqx backfill --pairs A,B --from X --to Y --force` lines (--force: re-run months already done); pairs with the same runs share a line. */
-export function backfillCommands(plan: readonly PairMonths[]): string[] {
-  const byRuns = new Map<string, string[]>();
-  for (const p of plan) {
-    for (const [from, to] of monthRuns(p.months)) {
-      const key = `${from} ${to}`;
-      byRuns.set(key, [...(byRuns.get(key) ?? []), p.pair]);
+    for (const m of f.monthsChanged) {
+      pairs.push(f.pair);
+      months.push(m);
     }
   }
-  return [...byRuns].sort().map(([key, pairs]) => {
-    const [from, to] = key.split(' ');
-    return `bqx backfill --pairs ${pairs.join(',')} --from ${from} --to ${to} --force`;
-  });
+  return [pairs, months];
+}
+
+/** The backfill runs the imported files call for (none when they changed nothing). */
+export async function backfillPlan(client: pg.ClientBase, files: readonly FileCounts[]): Promise<BackfillRun[]> {
+  const [pairs, months] = changedMonths(files);
+  if (pairs.length === 0) return [];
+  const r = await client.query('select p.pairs, p.month_from, p.month_to from bqx_internal.import_backfill_plan($1, $2) p', [pairs, months]);
+  return r.rows.map((x) => ({ pairs: x.pairs as string[], from: x.month_from as string, to: x.month_to as string }));
+}
+
+/** `bqx backfill --pairs A,B --from X --to Y --force` (--force: re-run months already done). */
+export function backfillCommand(run: BackfillRun): string {
+  return `bqx backfill --pairs ${run.pairs.join(',')} --from ${run.from} --to ${run.to} --force`;
 }

@@ -3,8 +3,7 @@
 -- good bars of the range, tagged with the range's number (1-based) and start. The live
 -- path recomputes one small range per pair in every statement: one query for all 28
 -- pairs instead of 28. Unordered: callers order by ts_utc.
--- A good rate is finite and > 0; in Postgres NaN sorts above Infinity and NULL fails the
--- test, so "rate > 0 and rate < 'Infinity'" is exactly isGoodRate() of plv8-src/spec.ts.
+-- A good rate: bqx_internal.good_rate() (isGoodRate() of plv8-src/spec.ts), inlined.
 create or replace function bqx_internal.source_bars_ranges(
   p_pair     text[],
   p_from     timestamptz[],
@@ -24,14 +23,14 @@ begin
         (select s.ts_utc, s.rate::double precision as rate
            from %1$s s
           where s.pair = r.pair and s.ts_utc < r.f
-            and s.rate > 0 and s.rate < 'Infinity'::double precision
+            and bqx_internal.good_rate(s.rate)
           order by s.ts_utc desc
           limit $4)
         union all
         (select s.ts_utc, s.rate::double precision
            from %1$s s
           where s.pair = r.pair and s.ts_utc >= r.f and s.ts_utc < r.t
-            and s.rate > 0 and s.rate < 'Infinity'::double precision)) b
+            and bqx_internal.good_rate(s.rate))) b
   $q$, bqx_internal.source_relation())
   using p_pair, p_from, p_to, p_lookback;
 end;

@@ -25,7 +25,7 @@ begin
         from bqx.pairs p
         left join lateral (
           select s.ts_utc as ts75 from %1$s s
-           where s.pair = p.pair and s.rate > 0 and s.rate < 'Infinity'::double precision
+           where s.pair = p.pair and bqx_internal.good_rate(s.rate)
            order by s.ts_utc offset 74 limit 1) g on true
     ),
     counts as (

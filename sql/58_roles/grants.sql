@@ -23,6 +23,10 @@ grant execute on function bqx.unschedule() to bqx_writer;
 -- what the progress views and bqx.data_quality() call
 grant execute on function bqx_internal.job_lock_class() to bqx_reader;
 grant execute on function bqx_internal.source_relation() to bqx_reader;
+-- what source_relation() and the good-bar filters of the views call
+grant execute on function bqx_internal.source_problem(text) to bqx_reader;
+grant execute on function bqx_internal.good_rate(double precision) to bqx_reader;
+grant execute on function bqx_internal.raise_error(text, text, text, text) to bqx_reader;
 grant execute on function bqx.data_quality() to bqx_reader;
 grant select on bqx.job_activity, bqx.progress_by_pair, bqx.progress, bqx.recent_jobs,
                 bqx.failed_jobs, bqx.storage to bqx_reader;

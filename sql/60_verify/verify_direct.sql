@@ -19,7 +19,7 @@ begin
       select s.ts_utc, s.rate as r
         from %1$s s
        where s.pair = $1 and s.ts_utc = any($2)
-         and s.rate > 0 and s.rate < 'Infinity'::double precision
+         and bqx_internal.good_rate(s.rate)
     ), prev as (             -- i = 1 is the bar just before t
       select b.ts_utc, p.i, (p.rate - b.r) / b.r as d
         from bars b
@@ -28,7 +28,7 @@ begin
             from (select x.ts_utc, x.rate
                     from %1$s x
                    where x.pair = $1 and x.ts_utc < b.ts_utc
-                     and x.rate > 0 and x.rate < 'Infinity'::double precision
+                     and bqx_internal.good_rate(x.rate)
                    order by x.ts_utc desc
                    limit 75) q
         ) p

@@ -23,7 +23,7 @@ begin
     select pg_catalog.count(*)::integer
       from (select 1 from %1$s s
              where s.pair = $1 and s.ts_utc < $2
-               and s.rate > 0 and s.rate < 'Infinity'::double precision
+               and bqx_internal.good_rate(s.rate)
              order by s.ts_utc desc
              limit 75) x
   $q$, bqx_internal.source_relation())
@@ -35,7 +35,7 @@ begin
       select s.ts_utc, $4 + pg_catalog.row_number() over (order by s.ts_utc) - 1 as rank
         from %1$s s
        where s.pair = $1 and s.ts_utc >= $2 and s.ts_utc < $3
-         and s.rate > 0 and s.rate < 'Infinity'::double precision
+         and bqx_internal.good_rate(s.rate)
     ), r as (
       select b.ts_utc,
              pg_catalog.num_nulls(b.w15_bqx_return, b.w15_bqx_max, b.w15_bqx_min, b.w15_bqx_avg, b.w15_bqx_stdev, b.w15_bqx_endpoint)

@@ -25,7 +25,7 @@ as $$
 begin
   execute pg_catalog.format($q$
     with src as (
-      select s.ts_utc, s.rate, coalesce(s.rate > 0 and s.rate < 'Infinity'::double precision, false) as good
+      select s.ts_utc, s.rate, coalesce(bqx_internal.good_rate(s.rate), false) as good
         from %1$s s
        where s.pair = $1 and s.ts_utc >= $2 and s.ts_utc < $3
     ), stored_rows as (

@@ -45,7 +45,7 @@ begin
                       where s.pair = p.pair
                         and s.ts_utc >= (g.m at time zone 'UTC')
                         and s.ts_utc < ((g.m + interval '1 month') at time zone 'UTC')
-                        and s.rate > 0 and s.rate < 'Infinity'::double precision)
+                        and bqx_internal.good_rate(s.rate))
     )
     select t.pair, t.month
       from (select * from leaves union select * from unbackfilled) t

@@ -45,7 +45,7 @@ begin
           select pg_catalog.min(s.ts_utc) as lo, pg_catalog.max(s.ts_utc) as hi
             from %1$s s
            where s.pair = r.pair and s.ts_utc >= r.f and s.ts_utc < r.t
-             and s.rate > 0 and s.rate < 'Infinity'::double precision) b
+             and bqx_internal.good_rate(s.rate)) b
         cross join lateral pg_catalog.generate_series(
           pg_catalog.date_trunc('month', b.lo at time zone 'UTC'),
           pg_catalog.date_trunc('month', b.hi at time zone 'UTC'),

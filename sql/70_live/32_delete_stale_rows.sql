@@ -18,7 +18,7 @@ begin
      where b.pair = k.pair and b.ts_utc = k.ts
        and not exists (select from %1$s s
                         where s.pair = k.pair and s.ts_utc = k.ts
-                          and s.rate > 0 and s.rate < 'Infinity'::double precision)
+                          and bqx_internal.good_rate(s.rate))
     $q$, bqx_internal.source_relation()) using p_pair, p_ts;
   get diagnostics v_rows = row_count;
   return v_rows;

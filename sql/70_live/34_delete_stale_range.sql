@@ -16,7 +16,7 @@ begin
      where b.pair = %2$L and b.ts_utc >= %3$L::timestamptz and b.ts_utc < %4$L::timestamptz
        and not exists (select from %1$s s
                         where s.pair = b.pair and s.ts_utc = b.ts_utc
-                          and s.rate > 0 and s.rate < 'Infinity'::double precision)
+                          and bqx_internal.good_rate(s.rate))
     $q$, bqx_internal.source_relation(), p_pair, p_from, p_to);
   get diagnostics v_rows = row_count;
   return v_rows;

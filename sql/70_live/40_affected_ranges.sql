@@ -33,7 +33,7 @@ begin
            coalesce((select m.ts_utc
                        from bqx.m1 m
                       where m.pair = g.pair and m.ts_utc > pg_catalog.max(g.ts)
-                        and m.rate > 0 and m.rate < 'Infinity'::double precision
+                        and bqx_internal.good_rate(m.rate)
                       order by m.ts_utc
                      offset 74 limit 1) + interval '1 microsecond',
                     'infinity'::timestamptz) as range_to

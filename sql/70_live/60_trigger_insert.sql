@@ -14,12 +14,12 @@ declare
   v_ts   timestamptz[];
   v_gone boolean[];
 begin
-  if not bqx_internal.live_session_on() or bqx_internal.source_relation() <> 'bqx.m1'::regclass then
+  if not bqx_internal.live_session_on() or not bqx_internal.source_is_m1() then
     return null;
   end if;
   -- a bad bar gets no row: flag it so that a stale row at its key (if any) goes
   select pg_catalog.array_agg(n.pair), pg_catalog.array_agg(n.ts_utc),
-         pg_catalog.array_agg(not coalesce(n.rate > 0 and n.rate < 'Infinity'::double precision, false))
+         pg_catalog.array_agg(not coalesce(bqx_internal.good_rate(n.rate), false))
     into v_pair, v_ts, v_gone
     from new_bars n;
   if v_pair is not null then

@@ -13,7 +13,7 @@ declare
   v_ts   timestamptz[];
   v_gone boolean[];
 begin
-  if not bqx_internal.live_session_on() or bqx_internal.source_relation() <> 'bqx.m1'::regclass then
+  if not bqx_internal.live_session_on() or not bqx_internal.source_is_m1() then
     return null;
   end if;
   -- old keys may have lost their bar (moved away) and new bad bars lose their row: both
@@ -22,7 +22,7 @@ begin
     into v_pair, v_ts, v_gone
     from (select o.pair, o.ts_utc, true as gone from old_bars o
           union all
-          select n.pair, n.ts_utc, not coalesce(n.rate > 0 and n.rate < 'Infinity'::double precision, false)
+          select n.pair, n.ts_utc, not coalesce(bqx_internal.good_rate(n.rate), false)
             from new_bars n) k;
   if v_pair is not null then
     perform bqx_internal.live_apply(v_pair, v_ts, v_gone);

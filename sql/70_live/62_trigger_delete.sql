@@ -10,7 +10,7 @@ declare
   v_pair text[];
   v_ts   timestamptz[];
 begin
-  if not bqx_internal.live_session_on() or bqx_internal.source_relation() <> 'bqx.m1'::regclass then
+  if not bqx_internal.live_session_on() or not bqx_internal.source_is_m1() then
     return null;
   end if;
   select pg_catalog.array_agg(o.pair), pg_catalog.array_agg(o.ts_utc) into v_pair, v_ts from old_bars o;
