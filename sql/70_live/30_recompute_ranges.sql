@@ -38,18 +38,26 @@ declare
 begin
   perform bqx_internal.lock_live_pairs(p_pair);
 
+  -- the months that hold a good bar of a range, one index probe per month (a range may
+  -- span decades: a bar inserted in 1900 before a pair's 2024 history)
   for v_month in execute pg_catalog.format($q$
-      select distinct r.pair, m.month_utc
-        from rows from (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3)) as r(pair, f, t)
-        cross join lateral (
-          select pg_catalog.min(s.ts_utc) as lo, pg_catalog.max(s.ts_utc) as hi
-            from %1$s s
-           where s.pair = r.pair and s.ts_utc >= r.f and s.ts_utc < r.t
-             and bqx_internal.good_rate(s.rate)) b
-        cross join lateral pg_catalog.generate_series(
-          pg_catalog.date_trunc('month', b.lo at time zone 'UTC'),
-          pg_catalog.date_trunc('month', b.hi at time zone 'UTC'),
-          interval '1 month') as m(month_utc)
+      with recursive m(pair, f, t, month_utc) as (
+        select r.pair, r.f, r.t,
+               pg_catalog.date_trunc('month', (
+                 select pg_catalog.min(s.ts_utc) from %1$s s
+                  where s.pair = r.pair and s.ts_utc >= r.f and s.ts_utc < r.t
+                    and bqx_internal.good_rate(s.rate)) at time zone 'UTC')
+          from rows from (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3)) as r(pair, f, t)
+        union all
+        select m.pair, m.f, m.t,
+               pg_catalog.date_trunc('month', (
+                 select pg_catalog.min(s.ts_utc) from %1$s s
+                  where s.pair = m.pair and s.ts_utc >= (m.month_utc + interval '1 month') at time zone 'UTC'
+                    and s.ts_utc < m.t and bqx_internal.good_rate(s.rate)) at time zone 'UTC')
+          from m
+         where m.month_utc is not null
+      )
+      select distinct m.pair, m.month_utc from m where m.month_utc is not null
        order by 1, 2
     $q$, v_source) using p_pair, p_from, p_to
   loop
