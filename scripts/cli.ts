@@ -10,6 +10,7 @@ import { registerSeed } from './commands/seed.js';
 import { registerImport } from './commands/import.js';
 import { registerVerify } from './commands/verify.js';
 import { registerDemo } from './commands/demo.js';
+import { printError } from './lib/user-error.js';
 
 const program = new Command();
 program
@@ -27,10 +28,5 @@ registerImport(program);
 registerVerify(program);
 registerDemo(program);
 
-program.parseAsync(process.argv).catch((err: unknown) => {
-  const e = err as { message?: string; code?: string; detail?: string; hint?: string };
-  console.error(`bqx: ${e.message ?? String(err)}${e.code ? ` (SQLSTATE ${e.code})` : ''}`);
-  if (e.detail) console.error(`DETAIL: ${e.detail}`);
-  if (e.hint) console.error(`HINT: ${e.hint}`);
-  process.exitCode = 1;
-});
+// a UserError or a Postgres error: message, SQLSTATE, DETAIL, HINT; exit status 1
+program.parseAsync(process.argv).catch(printError);
