@@ -10,7 +10,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeSource, importFile } from '../scripts/import/loader.js';
 import { pairFromFileName, parseHistdataLine } from '../scripts/import/formats.js';
-import { backfillCommands, monthRuns } from '../scripts/import/plan.js';
+import { backfillCommands, consecutiveMonthSpans } from '../scripts/import/plan.js';
 import { parseTimeZone } from '../scripts/import/timezone.js';
 import { testDatabase, type TestDb } from './support/db.js';
 import { HISTDATA_FIXTURE_LINES, HISTDATA_FIXTURE_MONTHS, histdataZip } from './support/histdata.js';
@@ -52,7 +52,7 @@ describe('parsers and helpers', () => {
     expect(parseHistdataLine('20200229 170200;1;1;1;1;0').kind).toBe('bar');
   });
   it('groups months into backfill commands', () => {
-    expect(monthRuns(['2019-03', '2019-01', '2019-02', '2019-12', '2020-01'])).toEqual([['2019-01', '2019-03'], ['2019-12', '2020-01']]);
+    expect(consecutiveMonthSpans(['2019-03', '2019-01', '2019-02', '2019-12', '2020-01'])).toEqual([['2019-01', '2019-03'], ['2019-12', '2020-01']]);
     expect(backfillCommands([{ pair: 'EURUSD', months: ['2019-01', '2019-02'] }, { pair: 'USDJPY', months: ['2019-01', '2019-02'] }]))
       .toEqual(['bqx backfill --pairs EURUSD,USDJPY --from 2019-01 --to 2019-02 --force']);
   });

@@ -8,7 +8,7 @@ import { UserError } from '../lib/user-error.js';
 import { formatReport, type FileCounts } from '../import/counts.js';
 import type { Format } from '../import/formats.js';
 import { analyzeSource, importFile, type ImportProgress } from '../import/loader.js';
-import { backfillCommands, monthRuns, monthsToBackfill } from '../import/plan.js';
+import { backfillCommands, consecutiveMonthSpans, monthsToBackfill } from '../import/plan.js';
 import { parseTimeZone } from '../import/timezone.js';
 import { runBackfill } from '../backfill/run.js';
 import { defaultView } from '../backfill/view.js';
@@ -116,7 +116,7 @@ export function registerImport(program: Command): void {
         }
         await client.end().catch(() => {});
         for (const p of plan) {
-          for (const [from, to] of monthRuns(p.months)) {
+          for (const [from, to] of consecutiveMonthSpans(p.months)) {
             console.log(`backfilling ${p.pair} ${from}..${to}`);
             const v = defaultView();
             try {

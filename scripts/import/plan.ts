@@ -29,8 +29,8 @@ function nextMonth(m: string): string {
   return mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, '0')}`;
 }
 
-/** Consecutive months -> [from, to] runs. */
-export function monthRuns(months: readonly string[]): [string, string][] {
+/** Months -> [from, to] spans of consecutive months (each span one backfill command). */
+export function consecutiveMonthSpans(months: readonly string[]): [string, string][] {
   const sorted = [...new Set(months)].sort();
   const runs: [string, string][] = [];
   for (const m of sorted) {
@@ -45,7 +45,7 @@ export function monthRuns(months: readonly string[]): [string, string][] {
 export function backfillCommands(plan: readonly PairMonths[]): string[] {
   const byRuns = new Map<string, string[]>();
   for (const p of plan) {
-    for (const [from, to] of monthRuns(p.months)) {
+    for (const [from, to] of consecutiveMonthSpans(p.months)) {
       const key = `${from} ${to}`;
       byRuns.set(key, [...(byRuns.get(key) ?? []), p.pair]);
     }
