@@ -38,17 +38,17 @@ function histdataLines(pair: string, year: number): string[] {
 }
 
 describe('HistData fast path (histdata-fast.ts) vs parseHistdataLine (formats.ts)', () => {
-  it('accepts every line of the real 2019 files, with the same instant and the same double', () => {
-      for (const pair of ['EURUSD', 'USDJPY'] as const) {
-        const lines = histdataLines(pair, 2019);
-        expect(lines.length).toBe(HISTDATA_FIXTURE_LINES[pair]);
-        const mismatches: string[] = [];
-        let accepted = 0;
-        for (const line of lines) if (agree(line, mismatches)) accepted++;
-        expect(mismatches).toEqual([]);
-        expect(accepted, pair).toBe(lines.length);
-      }
-    });
+  it('accepts every line of the real 2019 bars (test/fixtures/histdata), with the same instant and the same double', () => {
+    for (const pair of ['EURUSD', 'USDJPY'] as const) {
+      const lines = histdataLines(pair, 2019);
+      expect(lines.length).toBe(HISTDATA_FIXTURE_LINES[pair]);
+      const mismatches: string[] = [];
+      let accepted = 0;
+      for (const line of lines) if (agree(line, mismatches)) accepted++;
+      expect(mismatches).toEqual([]);
+      expect(accepted, pair).toBe(lines.length);
+    }
+  });
 
   it('declines what it cannot read exactly, and agrees where it accepts', () => {
     const mismatches: string[] = [];
