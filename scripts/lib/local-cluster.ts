@@ -15,13 +15,13 @@ import {
   readFileSync, rmSync, writeFileSync, writeSync,
 } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import pg from 'pg';
 import {
   binaryVersion, CLUSTER_USER, ensureBinaries, ensureTraversable, findBinDir, PG_MAJOR, postgresOwner, runAs,
   type Log, type Owner,
 } from './pg-installer.js';
+import { projectRoot } from './paths.js';
 import { UserError } from './user-error.js';
 
 export const CLUSTER_DATABASE = 'bqx';
@@ -76,29 +76,9 @@ export interface ClusterStatus {
 // ---------------------------------------------------------------------------------------
 // where things are
 
-/** The repo root: nearest ancestor of this module (src or dist) with bqx's package.json. */
-function repoRoot(): string {
-  const starts = [dirname(fileURLToPath(import.meta.url)), process.cwd()];
-  for (const start of starts) {
-    let dir = start;
-    for (;;) {
-      const pj = join(dir, 'package.json');
-      if (existsSync(pj)) {
-        try {
-          if (JSON.parse(readFileSync(pj, 'utf8')).name === 'bqx') return dir;
-        } catch { /* not ours */ }
-      }
-      const up = dirname(dir);
-      if (up === dir) break;
-      dir = up;
-    }
-  }
-  return process.cwd();
-}
-
 /** <home> is $BQX_HOME if set, else <repo>/.bqx */
 export function clusterPaths(home = process.env.BQX_HOME): ClusterPaths {
-  const h = resolve(home && home.length > 0 ? home : join(repoRoot(), '.bqx'));
+  const h = resolve(home && home.length > 0 ? home : join(projectRoot, '.bqx'));
   const dataDir = join(h, 'pg');
   return { home: h, dataDir, logFile: join(dataDir, 'postgres.log'), confFile: join(dataDir, 'bqx.conf') };
 }
