@@ -10,6 +10,7 @@ import { registerSeed } from './commands/seed.js';
 import { registerImport } from './commands/import.js';
 import { registerVerify } from './commands/verify.js';
 import { registerDemo } from './commands/demo.js';
+import { printError } from './lib/user-error.js';
 
 const program = new Command();
 program
@@ -27,12 +28,5 @@ registerImport(program);
 registerVerify(program);
 registerDemo(program);
 
-program.parseAsync(process.argv).catch((err: unknown) => {
-  const e = err as { message?: string; code?: string; detail?: string; hint?: string };
-  // a SQLSTATE is five digits or upper-case letters; Node's codes (ECONNREFUSED, ERR_...) are not
-  const code = e.code ? (/^[0-9A-Z]{5}$/.test(e.code) ? ` (SQLSTATE ${e.code})` : ` (${e.code})`) : '';
-  console.error(`bqx: ${e.message ?? String(err)}${code}`);
-  if (e.detail) console.error(`DETAIL: ${e.detail}`);
-  if (e.hint) console.error(`HINT: ${e.hint}`);
-  process.exitCode = 1;
-});
+// a UserError or a Postgres error: message, SQLSTATE, DETAIL, HINT; exit status 1
+program.parseAsync(process.argv).catch(printError);

@@ -10,7 +10,7 @@ import { seedMethodStatement, seedMethodTable } from '../bench/seed-method-sql.j
 import { benchWriteLimit } from '../bench/write-limit.js';
 import type { PairMonth } from '../bench/workload.js';
 import { testDatabase, type TestDb } from './support/db.js';
-import { histdataAvailable, readHistdataCloses } from './support/histdata.js';
+import { readHistdataCloses } from './support/histdata.js';
 import { compareRows, naiveFeatures } from './support/naive.js';
 import { loadBars, monthBounds } from './support/bars.js';
 
@@ -26,7 +26,6 @@ const pairMonth = (month: string): PairMonth => {
 
 beforeAll(async () => {
   db = await testDatabase('bench_yardsticks');
-  if (!histdataAvailable('EURUSD', 2019)) throw new Error('HistData EURUSD 2019 is missing: see ../shared/data/histdata');
   // the first days of each month (~5k bars each) keep the test quick; the month's
   // first bars still have fewer than W bars before them
   const bars = await readHistdataCloses('EURUSD', 2019, 100_000);

@@ -1,6 +1,8 @@
 // pg_cron really runs the workers: bqx.schedule(2) drains a small queue within a couple
 // of minutes (pg_cron fires on the minute), then the workers unschedule themselves.
-// The cron database is shared: this test uses its own pair-months and cleans up.
+// The cron database is shared by the test files: this test uses its own pair-months and
+// cleans up. The workers unschedule themselves only once the whole queue is empty, so the
+// test needs the queue to itself and says so if another user has work queued there.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cronDatabaseUrl, testDatabase, type TestDb } from './support/db.js';
@@ -25,6 +27,8 @@ describe('pg_cron workers', () => {
         where extract(isodow from g.ts at time zone 'UTC') < 6`, [PAIR, FROM, TO]);
     await c.query('commit');
     plain = await testDatabase('cron_missing');
+    const queued = await c.query(`select count(*)::int as n from bqx.jobs where status in ('pending', 'running')`);
+    expect(queued.rows[0].n, 'jobs pending or running in the cron database before this test: it needs the queue to itself').toBe(0);
   });
   async function cleanup(): Promise<void> {
     await c.query(`select bqx.unschedule()`).catch(() => {});
@@ -62,23 +66,23 @@ describe('pg_cron workers', () => {
       await new Promise((res) => setTimeout(res, 2000));
     }
     expect(done).toBe(2);
-    const w = await c.query(`select worker from bqx.jobs where pair = $1 and month in ('2019-01','2019-02')`, [PAIR]);
+    const w = await c.query(`select month, status, attempts, worker from bqx.jobs where pair = $1 and month in ('2019-01','2019-02') order by month`, [PAIR]);
+    expect(w.rows.map((j) => [j.month, j.status, j.attempts])).toEqual([['2019-01', 'done', 1], ['2019-02', 'done', 1]]);
     for (const row of w.rows) expect(row.worker).toMatch(/^bqx-worker-[12] pid \d+$/);
     const rows = await c.query(`select count(*)::int as n from bqx.bqx where pair = $1 and ts_utc >= $2 and ts_utc < $3`, [PAIR, FROM, TO]);
     const src = await c.query(`select count(*)::int as n from bqx.m1 where pair = $1 and ts_utc >= $2 and ts_utc < $3`, [PAIR, FROM, TO]);
     expect(rows.rows[0].n).toBe(src.rows[0].n);
 
-    // once nothing is pending or running, the workers remove themselves (next run at the latest)
-    let left = -1;
+    // nothing is pending or running now, so the two workers remove themselves (at their
+    // next run at the latest)
+    let left: string[] = [];
     const until2 = Date.now() + 90_000;
     while (Date.now() < until2) {
-      const pendingElsewhere = await c.query(`select count(*)::int as n from bqx.jobs where status in ('pending', 'running')`);
-      if (pendingElsewhere.rows[0].n > 0) break; // another user of the shared database has work queued
-      left = (await c.query(`select count(*)::int as n from cron.job where jobname like 'bqx-worker-%'`)).rows[0].n;
-      if (left === 0) break;
+      left = (await c.query(`select jobname from cron.job where jobname in ('bqx-worker-1', 'bqx-worker-2') order by jobname`)).rows.map((j) => j.jobname);
+      if (left.length === 0) break;
       await new Promise((res) => setTimeout(res, 2000));
     }
-    expect(left === 0 || left === -1).toBe(true);
+    expect(left).toEqual([]);
   }, 260_000);
 
   it('says clearly when pg_cron is not installed in this database', async () => {

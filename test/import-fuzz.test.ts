@@ -18,7 +18,7 @@ import { FileParser } from '../scripts/import/file-parser.js';
 import { DEFAULT_LIMITS } from '../scripts/import/limits.js';
 import { importFile } from '../scripts/import/loader.js';
 import { testDatabase, type TestDb } from './support/db.js';
-import { histdataAvailable, readHistdataCloses } from './support/histdata.js';
+import { readHistdataCloses } from './support/histdata.js';
 
 const SEED = Number(process.env.BQX_FUZZ_SEED ?? 20261201);
 const LINES = 20_000;
@@ -38,16 +38,9 @@ function rng(seed: number): () => number { // mulberry32
 
 const p2 = (n: number): string => String(n).padStart(2, '0');
 
-/** Real lines (EURUSD 2019, EST wall clock) when the data is there, else the same shape made up. */
+/** Real lines (EURUSD 2019 from the repository's fixture, EST wall clock). */
 async function realLines(n: number): Promise<{ hist: string[]; csv: string[] }> {
-  let ts: Date[];
-  let rate: number[];
-  if (histdataAvailable('EURUSD', 2019)) {
-    ({ ts, rate } = await readHistdataCloses('EURUSD', 2019, n));
-  } else {
-    ts = Array.from({ length: n }, (_, i) => new Date(Date.UTC(2019, 0, 1, 22) + i * 60_000));
-    rate = ts.map((_, i) => 1.14 + Math.sin(i) * 0.001);
-  }
+  const { ts, rate } = await readHistdataCloses('EURUSD', 2019, n);
   const hist: string[] = [];
   const csv: string[] = [];
   ts.forEach((t, i) => {

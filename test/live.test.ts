@@ -4,49 +4,11 @@
 // can be switched off per pair and per session.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FEATURE_COLUMNS } from '../plv8-src/spec.js';
-import { kernelRows, readBqx } from './support/bars.js';
 import { testDatabase, type TestDb } from './support/db.js';
-import { compareRows } from './support/naive.js';
+import { applyBars, expectFullRecompute, insertBars, MINUTE, newModel, rateText, type Bar, type Queryable } from './support/live-model.js';
 import { eurSeries, jpySeries, mulberry32, randInt } from './support/random-series.js';
 
-const MINUTE = 60_000;
-const FAR_PAST = new Date(Date.UTC(1990, 0, 1));
-const FAR_FUTURE = new Date(Date.UTC(2100, 0, 1));
 const BAD_RATES: (number | null)[] = [null, NaN, Infinity, -Infinity, 0, -1.2];
-
-type Queryable = Pick<pg.Pool, 'query'> | pg.Client;
-/** pair -> (ts ms -> rate), the bars the database should hold */
-type Model = Map<string, Map<number, number | null>>;
-interface Bar { pair: string; ts: number; rate: number | null }
-
-const rateText = (r: number | null): string | null => (r === null ? null : String(r));
-
-async function insertBars(db: Queryable, bars: readonly Bar[]): Promise<void> {
-  await db.query(
-    `insert into bqx.m1 (pair, ts_utc, rate)
-     select * from unnest($1::text[], $2::timestamptz[], $3::float8[])`,
-    [bars.map((b) => b.pair), bars.map((b) => new Date(b.ts).toISOString()), bars.map((b) => rateText(b.rate))]);
-}
-
-function apply(model: Model, bars: readonly Bar[]): void {
-  for (const b of bars) model.get(b.pair)!.set(b.ts, b.rate);
-}
-
-/** Stored rows of `pair` equal the kernel over the model's whole history (spec tolerance). */
-async function expectFullRecompute(db: Queryable, model: Model, pair: string, context: string): Promise<void> {
-  const entries = [...model.get(pair)!.entries()].sort((a, b) => a[0] - b[0]);
-  const ts = entries.map(([t]) => new Date(t));
-  const rates = entries.map(([, r]) => r);
-  const expected = kernelRows(ts, rates, FAR_PAST, FAR_FUTURE);
-  const stored = await readBqx(db as Pick<pg.Pool, 'query'>, pair, FAR_PAST, FAR_FUTURE);
-  expect(stored.map((r) => r.ts), `${context}: ${pair} row timestamps`).toEqual(expected.map((r) => r.ts));
-  expect(stored.map((r) => r.rate), `${context}: ${pair} rates`).toEqual(expected.map((r) => r.rate));
-  const report = compareRows(stored as unknown as Record<string, unknown>[], expected as unknown as Record<string, unknown>[], undefined, {
-    columns: FEATURE_COLUMNS, labels: expected.map((r) => new Date(r.ts).toISOString()),
-  });
-  expect(report.mismatches, `${context}: ${pair}`).toEqual([]);
-}
 
 function series(pair: string, seed: number, n: number): number[] {
   return pair.endsWith('JPY') ? jpySeries(seed, n) : eurSeries(seed, n);
@@ -60,7 +22,7 @@ describe('live triggers', () => {
   it('property: after every random batch the stored rows equal a full recompute', async () => {
     const pairs = ['EURUSD', 'USDJPY', 'GBPUSD'];
     const rng = mulberry32(20240705);
-    const model: Model = new Map(pairs.map((p) => [p, new Map()]));
+    const model = newModel(pairs);
     // history crossing a month boundary, inserted live in one statement (a batch of 1,800 bars)
     const start = Date.UTC(2024, 5, 30, 19, 0);
     const first: Bar[] = [];
@@ -69,7 +31,7 @@ describe('live triggers', () => {
       rates.forEach((r, i) => first.push({ pair, ts: start + i * MINUTE, rate: rng() < 0.03 ? BAD_RATES[i % BAD_RATES.length] : r }));
     });
     await insertBars(db, first);
-    apply(model, first);
+    applyBars(model, first);
     for (const p of pairs) await expectFullRecompute(db, model, p, 'initial load');
 
     const maxTs = (p: string) => Math.max(...model.get(p)!.keys());
@@ -98,17 +60,17 @@ describe('live triggers', () => {
         const t0 = maxTs(pair) + randInt(rng, 1, 3) * MINUTE;
         const bars = Array.from({ length: n }, (_, i) => ({ pair, ts: t0 + i * MINUTE, rate: maybeBad(pair) }));
         await insertBars(db, bars);
-        apply(model, bars);
+        applyBars(model, bars);
       } else if (kind === 'late') {
         const bars = Array.from({ length: randInt(rng, 1, 8) }, () => ({ pair, ts: freeTs(pair), rate: maybeBad(pair) }));
         const unique = [...new Map(bars.map((b) => [b.ts, b])).values()];
         await insertBars(db, unique);
-        apply(model, unique);
+        applyBars(model, unique);
       } else if (kind === 'multi') {
         // the every-minute shape: one new bar per pair, plus a late one, in one statement
         const bars = pairs.flatMap((p) => [{ pair: p, ts: maxTs(p) + MINUTE, rate: maybeBad(p) }, { pair: p, ts: freeTs(p), rate: maybeBad(p) }]);
         await insertBars(db, bars);
-        apply(model, bars);
+        applyBars(model, bars);
       } else if (kind === 'duplicate') {
         const bars = [{ pair, ts: maxTs(pair) + MINUTE, rate: someRate(pair) }, { pair, ts: existing(pair), rate: someRate(pair) }];
         await expect(insertBars(db, bars)).rejects.toMatchObject({ code: '23505' });
@@ -135,7 +97,7 @@ describe('live triggers', () => {
         ];
         const unique = [...new Map(bars.map((b) => [b.ts, b])).values()];
         await insertBars(db, unique);
-        apply(model, unique);
+        applyBars(model, unique);
       }
       for (const p of pairs) await expectFullRecompute(db, model, p, ctx);
     }
@@ -151,11 +113,11 @@ describe('live triggers', () => {
 
   it('an UPDATE moving a bar to another minute and a bar updated good -> bad lose their rows', async () => {
     const pair = 'AUDUSD';
-    const model: Model = new Map([[pair, new Map()]]);
+    const model = newModel([pair]);
     const t0 = Date.UTC(2024, 2, 4, 10, 0);
     const bars = series(pair, 7, 200).map((rate, i) => ({ pair, ts: t0 + i * MINUTE, rate }));
     await insertBars(db, bars);
-    apply(model, bars);
+    applyBars(model, bars);
     await db.query(`update bqx.m1 set ts_utc = ts_utc + interval '30 seconds' where pair = $1 and ts_utc = $2`,
       [pair, new Date(t0 + 100 * MINUTE).toISOString()]);
     const m = model.get(pair)!;
@@ -222,7 +184,7 @@ describe('live triggers', () => {
 
   it('two sessions inserting bars of the same pair at once end like a serial run', async () => {
     const pair = 'EURJPY';
-    const model: Model = new Map([[pair, new Map()]]);
+    const model = newModel([pair]);
     const t0 = Date.UTC(2024, 6, 8, 0, 0);
     const rates = series(pair, 42, 600);
     const a = new pg.Client({ connectionString: db.url });
@@ -241,7 +203,7 @@ describe('live triggers', () => {
           await insertBars(c, bars);
           await c.query('select pg_sleep(0.005)');
           await c.query('commit');
-          apply(model, bars);
+          applyBars(model, bars);
         }
       };
       await Promise.all([writer(a, 0), writer(b, 1)]);

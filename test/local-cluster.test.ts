@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveConnection, urlFromPgEnv } from '../scripts/lib/connection.js';
-import { ensureBinaries } from '../scripts/lib/local-cluster.js';
+import { ensureBinaries } from '../scripts/lib/pg-installer.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const home = mkdtempSync(join(tmpdir(), 'bqx-home-test-'));

@@ -12,10 +12,11 @@ describe('backfill queue', () => {
   beforeAll(async () => {
     db = await testDatabase('queue');
     await loadWalkBars(db, PAIRS, '2024-06-20', '2024-10-01');
-    // Known race outside the queue (reported): two first writers of a pair can both try to
-    // create bqx.bqx_<pair> (ensure_pair_partition re-checks with to_regclass, whose
-    // syscache has not seen the other's commit) -> 42P07, and the queue retries the job.
-    // Create the pair partitions up front so this test can insist on one attempt per job.
+    // The pair partitions are created up front, so that the six workers contend only for
+    // jobs. (Two first writers of a pair once both tried to create bqx.bqx_<pair>, 42P07;
+    // ensure_pair_partition now re-checks the catalog under an advisory lock, so that race
+    // is gone, but creating the partition inside a job would make the other jobs of the
+    // pair wait for that job's commit.)
     await db.query(`select bqx_internal.ensure_pair_partition(p) from unnest($1::text[]) p`, [PAIRS]);
   });
   afterAll(async () => { await db?.end(); });

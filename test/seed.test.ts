@@ -3,7 +3,7 @@
 // across pair subsets and ways of cutting the months, idempotent re-seeding, bad arguments.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase, type TestDb } from './support/db.js';
-import { isTradingMinute, seedBars, SeedError, type SeedOptions } from '../scripts/seed/index.js';
+import { isTradingMinute, seedBars, UserError, type SeedOptions } from '../scripts/seed/index.js';
 
 const CROSS_PAIRS = ['EURUSD', 'USDJPY', 'EURJPY', 'GBPUSD', 'GBPJPY', 'EURGBP', 'AUDUSD', 'NZDUSD', 'AUDNZD', 'USDCHF', 'CHFJPY'];
 const MONTHS_12 = ['2024-07', '2024-08', '2024-09', '2024-10', '2024-11', '2024-12', '2025-01', '2025-02', '2025-03', '2025-04', '2025-05', '2025-06'];
@@ -43,9 +43,9 @@ async function fingerprints(db: TestDb, pairs: string[], from: string, toExclusi
 async function rejects(opts: SeedOptions, pattern: RegExp): Promise<void> {
   const before = await a.query(`select count(*)::int as n from bqx.m1`);
   const err = await seedBars(a.url, opts).then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(SeedError);
-  expect((err as SeedError).code).toBe('22023');
-  expect((err as SeedError).message).toMatch(pattern);
+  expect(err).toBeInstanceOf(UserError);
+  expect((err as UserError).code).toBe('22023');
+  expect((err as UserError).message).toMatch(pattern);
   const after = await a.query(`select count(*)::int as n from bqx.m1`);
   expect(after.rows[0].n).toBe(before.rows[0].n);
 }

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBars } from './support/bars.js';
 import { testDatabase, type TestDb } from './support/db.js';
-import { histdataAvailable, readHistdataCloses } from './support/histdata.js';
+import { readHistdataCloses } from './support/histdata.js';
 
 const PAIR = 'EURUSD';
 const ALL = 1_000_000; // sample_size >= the month's rows: every row is recomputed
@@ -43,9 +43,7 @@ beforeAll(async () => {
   await client.connect();
   await db.query(`update bqx.pairs set live = false where pair = $1`, [PAIR]);
   // January and the first days of February 2019 (EST -> UTC), plus one bad bar in February
-  const bars = histdataAvailable(PAIR, 2019)
-    ? await readHistdataCloses(PAIR, 2019, 36_000)
-    : { ts: Array.from({ length: 36_000 }, (_, i) => new Date(Date.UTC(2019, 0, 1) + i * 120_000)), rate: Array.from({ length: 36_000 }, (_, i) => 1.14 + Math.sin(i / 50) / 100) };
+  const bars = await readHistdataCloses(PAIR, 2019, 36_000);
   await loadBars(db, PAIR, bars.ts, bars.rate);
   await db.query(`insert into bqx.m1 values ($1, '2019-02-01 12:34:00Z', 0) on conflict (pair, ts_utc) do update set rate = 0`, [PAIR]);
   await db.query('analyze bqx.m1');

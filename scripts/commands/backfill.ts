@@ -1,16 +1,10 @@
 // bqx backfill --pairs EURUSD,GBPJPY|all --from 2024-07 --to 2025-06 --workers 6 [--via node|cron] [--force]
 import type { Command } from 'commander';
 import { resolveConnection } from '../lib/connection.js';
-import { BackfillError, runBackfill } from '../backfill/run.js';
+import { runBackfill } from '../backfill/run.js';
 import { formatDuration, formatInt } from '../backfill/snapshot.js';
 import { defaultView } from '../backfill/view.js';
-
-export function parsePairs(value: string): string[] | null {
-  if (value.trim().toLowerCase() === 'all') return null;
-  const pairs = value.split(',').map((p) => p.trim().toUpperCase()).filter((p) => p !== '');
-  if (pairs.length === 0) throw new BackfillError(`--pairs must list pairs or be "all", got "${value}"`, '22023', 'e.g. --pairs EURUSD,GBPJPY');
-  return pairs;
-}
+import { parsePairsOption } from '../lib/pairs-option.js';
 
 export function registerBackfill(program: Command): void {
   program
@@ -42,7 +36,7 @@ export function registerBackfill(program: Command): void {
       const view = defaultView();
       try {
         const r = await runBackfill(conn.connectionString, {
-          pairs: parsePairs(o.pairs), from: o.from, to: o.to, workers, via: o.via as 'node' | 'cron',
+          pairs: parsePairsOption(o.pairs), from: o.from, to: o.to, workers, via: o.via as 'node' | 'cron',
           force: o.force ?? false, signal: ac.signal, onProgress: (s) => view.update(s),
         });
         view.stop();

@@ -8,12 +8,13 @@ import type { Command } from 'commander';
 import { resolveConnection } from '../lib/connection.js';
 import { migrate } from '../lib/migrate.js';
 import { clusterPaths } from '../lib/local-cluster.js';
+import { parsePairsOption } from '../lib/pairs-option.js';
+import { UserError } from '../lib/user-error.js';
 import { seedBars } from '../seed/index.js';
 import { runBackfill } from '../backfill/run.js';
 import { formatDuration, formatInt } from '../backfill/snapshot.js';
 import { defaultView } from '../backfill/view.js';
 import { buildReport } from './report.js';
-import { parsePairs } from './backfill.js';
 import { seedProgressView } from './seed.js';
 
 const FIRST_MONTH = '2024-07';
@@ -51,10 +52,10 @@ export function registerDemo(program: Command): void {
     .option('--workers <n>', 'backfill workers (this box has 2 cores)', '2')
     .action(async (o: { months: string; full?: boolean; pairs: string; workers: string }) => {
       const months = o.full ? 12 : Number(o.months);
-      if (!Number.isInteger(months) || months < 1 || months > 120) throw new Error(`--months must be 1..120, got "${o.months}"`);
+      if (!Number.isInteger(months) || months < 1 || months > 120) throw new UserError(`--months must be 1..120, got "${o.months}"`, undefined, 'For example --months 2, or --full for the seed\'s whole year.');
       const from = FIRST_MONTH;
       const to = addMonths(FIRST_MONTH, months - 1);
-      const pairs = parsePairs(o.pairs);
+      const pairs = parsePairsOption(o.pairs);
 
       console.log('bqx demo: 1/5 database');
       const conn = await resolveConnection();

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import pg from 'pg';
 import { redactUrl, resolveConnection } from '../lib/connection.js';
+import { UserError } from '../lib/user-error.js';
 import { formatReport, type FileCounts } from '../import/counts.js';
 import type { Format } from '../import/formats.js';
 import { analyzeSource, importFile, type ImportProgress } from '../import/loader.js';
@@ -21,10 +22,6 @@ interface ImportCliOptions {
   rateColumn?: string;
   update?: boolean;
   backfill?: boolean;
-}
-
-function usage(message: string, hint: string): Error {
-  return Object.assign(new Error(message), { code: '22023', hint });
 }
 
 /** A bar per file and phase (read: MB of text parsed; write: bars written) on a TTY, plain lines every 2 s otherwise. */
@@ -79,12 +76,12 @@ export function registerImport(program: Command): void {
     .action(async (files: string[], o: ImportCliOptions) => {
       // check the arguments before connecting
       if (o.format !== undefined && o.format !== 'histdata' && o.format !== 'csv') {
-        throw usage(`--format must be histdata or csv, got "${o.format}"`, 'HistData.com generic ASCII: histdata; anything else with a header: csv.');
+        throw new UserError(`--format must be histdata or csv, got "${o.format}"`, undefined, 'HistData.com generic ASCII: histdata; anything else with a header: csv.');
       }
       if (o.tz !== undefined) parseTimeZone(o.tz);
       const limits = importLimits();
       if ((o.tsColumn === undefined) !== (o.rateColumn === undefined)) {
-        throw usage('--ts-column and --rate-column go together', 'Name both columns of the CSV header, for example --ts-column time --rate-column close.');
+        throw new UserError('--ts-column and --rate-column go together', undefined, 'Name both columns of the CSV header, for example --ts-column time --rate-column close.');
       }
       const conn = await resolveConnection();
       console.log(`bqx: importing ${files.length} file(s) into ${redactUrl(conn.connectionString)} (${conn.source})`);

@@ -5,6 +5,8 @@ import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import pg from 'pg';
 import { redactUrl, resolveConnection } from '../lib/connection.js';
+import { parsePairsOption } from '../lib/pairs-option.js';
+import { UserError } from '../lib/user-error.js';
 
 interface VerifyCliOptions {
   pairs?: string;
@@ -28,10 +30,9 @@ export function registerVerify(program: Command): void {
     .action(async (o: VerifyCliOptions) => {
       const sample = Number(o.sample);
       if (!Number.isInteger(sample) || sample < 0) {
-        throw Object.assign(new Error(`--sample must be a non-negative integer, got "${o.sample}"`), { code: '22023', hint: 'For example --sample 200.' });
+        throw new UserError(`--sample must be a non-negative integer, got "${o.sample}"`, undefined, 'For example --sample 200.');
       }
-      const pairs = o.pairs === undefined || o.pairs.toLowerCase() === 'all' ? null
-        : o.pairs.split(',').map((p) => p.trim()).filter(Boolean);
+      const pairs = o.pairs === undefined ? null : parsePairsOption(o.pairs);
       const conn = await resolveConnection();
       const client = new pg.Client({ connectionString: conn.connectionString, application_name: 'bqx verify' });
       await client.connect();

@@ -117,7 +117,7 @@ async function copyBars(client: pg.ClientBase, sql: string, bars: Winners, pair:
 }
 
 /** Bars sorted by time -> one run of bars per UTC month: [month YYYY-MM, start, end). */
-function monthRuns(bars: Winners): [string, number, number][] {
+function barRangesByMonth(bars: Winners): [string, number, number][] {
   const runs: [string, number, number][] = [];
   for (let i = 0; i < bars.n; ) {
     const d = new Date(bars.minutes[i] * 60_000);
@@ -167,7 +167,7 @@ async function writeBars(client: pg.ClientBase, path: string, pair: string, bars
   try {
     const r = await client.query('select m from bqx_internal.import_months_with_bars($1, $2, $3) m', [pair, lo, hi]);
     const holding = new Set(r.rows.map((x) => x.m as string));
-    const runs = monthRuns(bars);
+    const runs = barRangesByMonth(bars);
     const direct = pickMonths(bars, runs, holding, false);
     let toMerge = pickMonths(bars, runs, holding, true);
     if (direct.n > 0) {

@@ -1,4 +1,5 @@
-// The embedded default Postgres: a throwaway PostgreSQL 15 cluster owned by the project.
+// The embedded default Postgres: a throwaway PostgreSQL 15 cluster owned by the project,
+// and only the cluster (pg-installer.ts provides the binaries and the OS user).
 //
 // - data in <repo>/.bqx/pg (or $BQX_HOME/pg), log in <home>/pg/postgres.log
 // - listens on 127.0.0.1 only, on its own port: a free one picked at first start and
@@ -7,22 +8,23 @@
 // - pg_cron preloaded for database `bqx`, settings sized for bulk loads (see SETTINGS)
 // - runs as the `postgres` OS user when bqx runs as root (Postgres refuses root)
 //
-// Missing server binaries or pg_cron: as root they are installed with apt-get;
-// otherwise the error says exactly what to install.
-import { spawn, spawnSync } from 'node:child_process';
+// start() asks pg-installer.ts for the binaries (installed with apt-get as root when
+// missing) and for the OS user to run as.
 import {
-  appendFileSync, chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync,
-  readFileSync, rmSync, statSync, writeFileSync, writeSync,
+  appendFileSync, chownSync, closeSync, existsSync, mkdirSync, openSync,
+  readFileSync, rmSync, writeFileSync, writeSync,
 } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import pg from 'pg';
+import {
+  binaryVersion, CLUSTER_USER, ensureBinaries, ensureTraversable, findBinDir, PG_MAJOR, postgresOwner, runAs,
+  type Log, type Owner,
+} from './pg-installer.js';
+import { projectRoot } from './paths.js';
+import { UserError } from './user-error.js';
 
-export const PG_MAJOR = 15;
 export const CLUSTER_DATABASE = 'bqx';
-export const CLUSTER_USER = 'postgres';
-export const APT_PACKAGES = [`postgresql-${PG_MAJOR}`, `postgresql-${PG_MAJOR}-cron`];
 
 /** Server settings of the embedded cluster (docker/entrypoint.sh repeats them for the test image). */
 export const SETTINGS: Record<string, string | number> = {
@@ -50,14 +52,14 @@ export const SETTINGS: Record<string, string | number> = {
   'cron.host': "'127.0.0.1'",
 };
 
-export type Log = (msg: string) => void;
-
 export interface ClusterPaths {
   home: string;
   dataDir: string;
   logFile: string;
   confFile: string;
 }
+
+export type { Log } from './pg-installer.js';
 
 export interface ClusterStatus {
   initialized: boolean;
@@ -71,163 +73,18 @@ export interface ClusterStatus {
   url?: string;
 }
 
-export class ClusterError extends Error {}
-
 // ---------------------------------------------------------------------------------------
 // where things are
 
-/** The repo root: nearest ancestor of this module (src or dist) with bqx's package.json. */
-function repoRoot(): string {
-  const starts = [dirname(fileURLToPath(import.meta.url)), process.cwd()];
-  for (const start of starts) {
-    let dir = start;
-    for (;;) {
-      const pj = join(dir, 'package.json');
-      if (existsSync(pj)) {
-        try {
-          if (JSON.parse(readFileSync(pj, 'utf8')).name === 'bqx') return dir;
-        } catch { /* not ours */ }
-      }
-      const up = dirname(dir);
-      if (up === dir) break;
-      dir = up;
-    }
-  }
-  return process.cwd();
-}
-
 /** <home> is $BQX_HOME if set, else <repo>/.bqx */
 export function clusterPaths(home = process.env.BQX_HOME): ClusterPaths {
-  const h = resolve(home && home.length > 0 ? home : join(repoRoot(), '.bqx'));
+  const h = resolve(home && home.length > 0 ? home : join(projectRoot, '.bqx'));
   const dataDir = join(h, 'pg');
   return { home: h, dataDir, logFile: join(dataDir, 'postgres.log'), confFile: join(dataDir, 'bqx.conf') };
 }
 
 export function clusterUrl(port: number, database = CLUSTER_DATABASE): string {
   return `postgresql://${CLUSTER_USER}@127.0.0.1:${port}/${database}`;
-}
-
-// ---------------------------------------------------------------------------------------
-// binaries
-
-const BIN_CANDIDATES = [
-  `/usr/lib/postgresql/${PG_MAJOR}/bin`, // Debian, Ubuntu
-  `/usr/pgsql-${PG_MAJOR}/bin`, // RHEL, Fedora (PGDG)
-  `/opt/homebrew/opt/postgresql@${PG_MAJOR}/bin`,
-  `/usr/local/opt/postgresql@${PG_MAJOR}/bin`,
-];
-
-const isRoot = (): boolean => typeof process.getuid === 'function' && process.getuid() === 0;
-
-function findBinDir(): string | undefined {
-  const env = process.env.BQX_PG_BINDIR;
-  if (env) return existsSync(join(env, 'pg_ctl')) ? env : undefined;
-  return BIN_CANDIDATES.find((d) => existsSync(join(d, 'pg_ctl')) && existsSync(join(d, 'postgres')));
-}
-
-function pgCronInstalled(binDir: string): boolean {
-  const libDirs = [join(binDir, '..', 'lib')];
-  const pgConfig = join(binDir, 'pg_config');
-  if (existsSync(pgConfig)) {
-    const r = spawnSync(pgConfig, ['--pkglibdir'], { encoding: 'utf8' });
-    if (r.status === 0) libDirs.unshift(r.stdout.trim());
-  }
-  return libDirs.some((d) => existsSync(join(d, 'pg_cron.so')));
-}
-
-function installHint(): string {
-  return (
-    `PostgreSQL ${PG_MAJOR} server binaries and pg_cron are needed for the embedded database.\n` +
-    `Install them (Debian/Ubuntu): sudo apt-get update && sudo apt-get install -y ${APT_PACKAGES.join(' ')}\n` +
-    `(other systems: the PostgreSQL ${PG_MAJOR} server and pg_cron for it; set BQX_PG_BINDIR to its bin directory),\n` +
-    `or point bqx at an existing server with DATABASE_URL or the PG* variables.`
-  );
-}
-
-function aptInstall(log: Log): void {
-  log(`installing ${APT_PACKAGES.join(' ')} with apt-get (running as root)...`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  // no default "main" cluster: bqx makes its own
-  try {
-    mkdirSync('/etc/postgresql-common/createcluster.d', { recursive: true });
-    const f = '/etc/postgresql-common/createcluster.d/bqx-no-main-cluster.conf';
-    if (!existsSync('/etc/postgresql-common/createcluster.conf') && !existsSync(f)) {
-      writeFileSync(f, 'create_main_cluster = false\n');
-    }
-  } catch { /* best effort */ }
-  for (const args of [
-    ['update', '-q'],
-    ['install', '-y', '-q', '--no-install-recommends', ...APT_PACKAGES],
-  ]) {
-    const r = spawnSync('apt-get', args, { env, stdio: ['ignore', 'inherit', 'inherit'] });
-    if (r.error || r.status !== 0) {
-      throw new ClusterError(`apt-get ${args.join(' ')} failed (${r.error?.message ?? `exit ${r.status}`}).\n${installHint()}`);
-    }
-  }
-}
-
-/** The PG 15 bin directory, installing the packages first when root and they are missing. */
-export function ensureBinaries(log: Log = () => {}, opts: { install?: boolean } = {}): string {
-  let bin = findBinDir();
-  if (bin && pgCronInstalled(bin)) return bin;
-  const missing = bin ? 'pg_cron (postgresql-15-cron)' : `PostgreSQL ${PG_MAJOR} server binaries`;
-  if (opts.install !== false && isRoot() && !process.env.BQX_PG_BINDIR && spawnSync('apt-get', ['--version']).status === 0) {
-    log(`${missing} not found.`);
-    aptInstall(log);
-    bin = findBinDir();
-    if (bin && pgCronInstalled(bin)) return bin;
-  }
-  throw new ClusterError(`${missing} not found.\n${installHint()}`);
-}
-
-export function binaryVersion(binDir: string): string | undefined {
-  const r = spawnSync(join(binDir, 'postgres'), ['--version'], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : undefined;
-}
-
-// ---------------------------------------------------------------------------------------
-// running things as the postgres OS user
-
-interface Owner { uid: number; gid: number; name: string }
-
-function postgresOwner(): Owner | undefined {
-  if (!isRoot()) return undefined;
-  const uid = spawnSync('id', ['-u', CLUSTER_USER], { encoding: 'utf8' });
-  const gid = spawnSync('id', ['-g', CLUSTER_USER], { encoding: 'utf8' });
-  if (uid.status !== 0 || gid.status !== 0) {
-    throw new ClusterError(
-      `bqx runs as root, and Postgres refuses to run as root, but there is no OS user "${CLUSTER_USER}".\n` +
-        `Create it (useradd --system --home /var/lib/postgresql ${CLUSTER_USER}) or install ${APT_PACKAGES[0]}, which creates it.`,
-    );
-  }
-  return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()), name: CLUSTER_USER };
-}
-
-/** argv that runs `cmd` as the cluster owner */
-function asOwner(owner: Owner | undefined, cmd: string, args: string[]): [string, string[]] {
-  if (!owner) return [cmd, args];
-  return ['setpriv', [`--reuid=${owner.uid}`, `--regid=${owner.gid}`, '--init-groups', '--', cmd, ...args]];
-}
-
-function run(owner: Owner | undefined, cwd: string, cmd: string, args: string[]): { status: number; out: string } {
-  const [c, a] = asOwner(owner, cmd, args);
-  const r = spawnSync(c, a, { cwd, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  if (r.error) throw new ClusterError(`could not run ${cmd}: ${r.error.message}`);
-  return { status: r.status ?? 1, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
-}
-
-/** Make every ancestor of `dir` traversable (o+x) so the postgres user can reach it. */
-function ensureTraversable(dir: string, log: Log): void {
-  const parts = resolve(dir).split(sep).filter(Boolean);
-  let p = '';
-  for (const part of parts) {
-    p += sep + part;
-    const st = statSync(p);
-    if ((st.mode & 0o001) === 0) {
-      chmodSync(p, st.mode | 0o001);
-      log(`made ${p} traversable (o+x) so the "${CLUSTER_USER}" OS user can reach the data directory`);
-    }
-  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -341,7 +198,7 @@ async function withLock<T>(paths: ClusterPaths, fn: () => Promise<T>): Promise<T
         try { process.kill(holder, 0); alive = true; } catch (err) { alive = (err as NodeJS.ErrnoException).code === 'EPERM'; }
       }
       if (!alive) { rmSync(lock, { force: true }); continue; }
-      if (Date.now() > deadline) throw new ClusterError(`timed out waiting for ${lock} (held by pid ${holder})`);
+      if (Date.now() > deadline) throw new UserError(`timed out waiting for ${lock} (held by pid ${holder})`, '55P03', 'Another bqx command is starting or stopping the embedded cluster; try again when it is done.');
       await new Promise((r) => setTimeout(r, 200));
     }
   }
@@ -364,11 +221,11 @@ function initCluster(paths: ClusterPaths, bin: string, owner: Owner | undefined,
     ensureTraversable(paths.home, log);
     chownSync(paths.dataDir, owner.uid, owner.gid);
   }
-  const r = run(owner, paths.home, join(bin, 'initdb'), [
+  const r = runAs(owner, paths.home, join(bin, 'initdb'), [
     '-D', paths.dataDir, '-U', CLUSTER_USER, '--auth-local=trust', '--auth-host=trust',
     '--encoding=UTF8', '--no-locale',
   ]);
-  if (r.status !== 0) throw new ClusterError(`initdb failed:\n${r.out}`);
+  if (r.status !== 0) throw new UserError('initdb failed', '58000', undefined, r.out.trim());
   appendFileSync(join(paths.dataDir, 'postgresql.conf'), "\n# bqx settings (port, pg_cron, bulk-load sizing)\ninclude = 'bqx.conf'\n");
 }
 
@@ -408,13 +265,14 @@ export async function start(opts: { log?: Log; paths?: ClusterPaths } = {}): Pro
       if (existsSync(paths.logFile)) chownSync(paths.logFile, owner.uid, owner.gid);
     }
 
-    const r = run(owner, paths.home, join(bin, 'pg_ctl'), [
+    const r = runAs(owner, paths.home, join(bin, 'pg_ctl'), [
       '-D', paths.dataDir, '-l', paths.logFile, '-w', '-t', '120', 'start',
     ]);
     if (r.status !== 0) {
       let tail = '';
       try { tail = readFileSync(paths.logFile, 'utf8').split('\n').slice(-25).join('\n'); } catch { /* none */ }
-      throw new ClusterError(`could not start the embedded PostgreSQL (pg_ctl exit ${r.status}):\n${r.out}\n--- ${paths.logFile} (last lines) ---\n${tail}`);
+      throw new UserError(`could not start the embedded PostgreSQL (pg_ctl exit ${r.status})`, '58000',
+        `See ${paths.logFile}; bqx db destroy --yes starts over with a new cluster.`, `${r.out.trim()}\n--- ${paths.logFile} (last lines) ---\n${tail}`);
     }
     await ensureDatabase(port);
     log(`${fresh ? 'created and started' : 'started'} the embedded PostgreSQL on 127.0.0.1:${port} (data: ${paths.dataDir})`);
@@ -448,8 +306,8 @@ export async function stop(opts: { log?: Log; paths?: ClusterPaths } = {}): Prom
     }
     const bin = findBinDir();
     if (bin) {
-      const r = run(postgresOwner(), paths.home, join(bin, 'pg_ctl'), ['-D', paths.dataDir, '-m', 'fast', '-w', '-t', '120', 'stop']);
-      if (r.status !== 0) throw new ClusterError(`pg_ctl stop failed:\n${r.out}`);
+      const r = runAs(postgresOwner(), paths.home, join(bin, 'pg_ctl'), ['-D', paths.dataDir, '-m', 'fast', '-w', '-t', '120', 'stop']);
+      if (r.status !== 0) throw new UserError('pg_ctl stop failed', '58000', undefined, r.out.trim());
     } else {
       // binaries gone (uninstalled?) while the server runs: signal it directly (fast shutdown)
       process.kill(pidInfo.pid, 'SIGINT');

@@ -1,6 +1,6 @@
 // The programmatic API of `bqx seed` (used by the CLI command, the demo and the benchmark).
 export { seedBars, DEFAULT_SEED, type SeedOptions, type SeedProgress, type SeedResult } from './load.js';
-export { SeedError } from './options.js';
+export { UserError } from '../lib/user-error.js';
 export {
   CURRENCIES,
   isTradingMinute,

@@ -14,7 +14,8 @@ import copyStreams from 'pg-copy-streams';
 import type { Writable } from 'node:stream';
 import { monthLabel, monthStartMs, simulateMonth, type MarketMonth, type PairSpec } from './market-model.js';
 import { encodePairMonth } from './generate.js';
-import { parseMonthRange, parsePairs, parseSeed, SeedError } from './options.js';
+import { UserError } from '../lib/user-error.js';
+import { parseMonthRange, parsePairs, parseSeed } from './options.js';
 
 export const DEFAULT_SEED = 1;
 
@@ -123,7 +124,7 @@ export async function seedBars(connectionString: string, options: SeedOptions): 
   const seed = parseSeed(options.seed ?? DEFAULT_SEED);
   const maxConn = options.connections ?? 2;
   if (!Number.isInteger(maxConn) || maxConn < 1 || maxConn > 2) {
-    throw new SeedError(`connections must be 1 or 2, got ${maxConn}`, '22023');
+    throw new UserError(`connections must be 1 or 2, got ${maxConn}`);
   }
   const t0 = performance.now();
   const first = new pg.Client({ connectionString });

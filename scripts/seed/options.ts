@@ -1,20 +1,8 @@
 // Argument checking for `bqx seed` and seedBars(): clear errors naming the argument and
-// what was expected, with a SQLSTATE and a hint (printed by scripts/cli.ts).
+// what was expected, as UserErrors with a SQLSTATE and a hint (printed by scripts/cli.ts).
+import { parsePairsOption } from '../lib/pairs-option.js';
+import { INVALID_PARAMETER as INVALID, UserError } from '../lib/user-error.js';
 import { FIRST_YEAR, LAST_YEAR, monthIndex, pairSpec, type PairSpec } from './market-model.js';
-
-/** A user-facing error: message + SQLSTATE + hint, like a Postgres error. */
-export class SeedError extends Error {
-  readonly code: string;
-  readonly hint?: string;
-  constructor(message: string, code: string, hint?: string) {
-    super(message);
-    this.name = 'SeedError';
-    this.code = code;
-    this.hint = hint;
-  }
-}
-
-const INVALID = '22023'; // invalid_parameter_value
 
 /** 'YYYY-MM' to a month index (months since 2000-01). */
 export function parseSeedMonth(value: unknown, name: string): number {
@@ -22,14 +10,14 @@ export function parseSeedMonth(value: unknown, name: string): number {
   const year = m ? Number(m[1]) : NaN;
   const month = m ? Number(m[2]) : NaN;
   if (!m || month < 1 || month > 12) {
-    throw new SeedError(
+    throw new UserError(
       `${name} must be a month YYYY-MM, got ${JSON.stringify(value ?? null)}`,
       INVALID,
       'e.g. 2024-07 (a UTC calendar month)',
     );
   }
   if (year < FIRST_YEAR || year > LAST_YEAR) {
-    throw new SeedError(
+    throw new UserError(
       `${name} must be a month between ${FIRST_YEAR}-01 and ${LAST_YEAR}-12, got ${value}`,
       INVALID,
       `the synthetic market starts at its epoch ${FIRST_YEAR}-01`,
@@ -43,7 +31,7 @@ export function parseMonthRange(from: unknown, to: unknown): { from: number; to:
   const f = parseSeedMonth(from, 'from');
   const t = to === undefined || to === null ? f : parseSeedMonth(to, 'to');
   if (f > t) {
-    throw new SeedError(`from (${from}) is after to (${to})`, INVALID, 'from and to are inclusive months with from <= to');
+    throw new UserError(`from (${from}) is after to (${to})`, INVALID, 'from and to are inclusive months with from <= to');
   }
   return { from: f, to: t };
 }
@@ -52,7 +40,7 @@ export function parseMonthRange(from: unknown, to: unknown): { from: number; to:
 export function parseSeed(value: unknown): number {
   const n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 0xffffffff) {
-    throw new SeedError(
+    throw new UserError(
       `seed must be an integer between 0 and 4294967295, got ${JSON.stringify(value ?? null)}`,
       INVALID,
     );
@@ -66,17 +54,18 @@ export function parseSeed(value: unknown): number {
  */
 export function parsePairs(value: unknown, registered: readonly string[]): PairSpec[] {
   let names: string[];
-  if (value === 'all' || (Array.isArray(value) && value.length === 1 && value[0] === 'all')) {
+  const listed = typeof value === 'string' ? parsePairsOption(value, 'pairs') : undefined;
+  if (listed === null || (Array.isArray(value) && value.length === 1 && value[0] === 'all')) {
     // every registered pair the market can price (a user's XAUUSD is skipped)
     names = registered.filter((r) => pairSpec(r) !== undefined).sort();
-  } else if (typeof value === 'string') {
-    names = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  } else if (listed !== undefined) {
+    names = listed;
   } else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) {
     names = value as string[];
   } else {
-    throw new SeedError(`pairs must be "all" or a list of pairs, got ${JSON.stringify(value ?? null)}`, INVALID);
+    throw new UserError(`pairs must be "all" or a list of pairs, got ${JSON.stringify(value ?? null)}`, INVALID);
   }
-  if (names.length === 0) throw new SeedError('pairs must name at least one pair', INVALID, 'e.g. --pairs EURUSD,USDJPY or --pairs all');
+  if (names.length === 0) throw new UserError('pairs must name at least one pair', INVALID, 'e.g. --pairs EURUSD,USDJPY or --pairs all');
   const out: PairSpec[] = [];
   const seen = new Set<string>();
   for (const raw of names) {
@@ -85,7 +74,7 @@ export function parsePairs(value: unknown, registered: readonly string[]): PairS
     seen.add(name);
     const spec = pairSpec(name);
     if (!spec || !registered.includes(name)) {
-      throw new SeedError(
+      throw new UserError(
         `unknown pair ${JSON.stringify(raw)}: the seed generates registered pairs of AUD CAD CHF EUR GBP JPY NZD USD`,
         INVALID,
         `registered pairs: ${[...registered].sort().join(' ')}`,

@@ -1,6 +1,8 @@
-// Reads the first bars of the real HistData.com M1 files in ../shared/data/histdata
-// (zip with one CSV: `YYYYMMDD HHMMSS;open;high;low;close;volume`, EST = fixed UTC-5).
-// Streams the zip and stops after `limit` lines, so it costs a few tens of ms.
+// The real HistData.com M1 files (zip with one CSV: `YYYYMMDD HHMMSS;open;high;low;close;volume`,
+// EST = fixed UTC-5). The tests read the excerpt in test/fixtures/histdata (every line of
+// the UTC months 2019-01 and 2019-02, original lines), so they run from a plain clone; the
+// full-year files are optional, in the folder BQX_HISTDATA_DIR names, for the bench.
+// readHistdataCloses streams a zip and stops after `limit` lines (a few tens of ms).
 
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -8,15 +10,30 @@ import { projectRoot } from '../../scripts/lib/paths.js';
 import { createInterface } from 'node:readline';
 import yauzl from 'yauzl';
 
-// ../shared/data/histdata beside the repository (as in CI), unless BQX_HISTDATA_DIR says otherwise
-export const HISTDATA_DIR = process.env.BQX_HISTDATA_DIR ?? resolve(projectRoot, '../shared/data/histdata');
+/** The excerpt the tests use: the first two UTC months of 2019, see its README.md. */
+export const HISTDATA_FIXTURE_DIR = resolve(projectRoot, 'test/fixtures/histdata');
 
-export function histdataZip(pair: string, year: number): string {
-  return `${HISTDATA_DIR}/HISTDATA_COM_ASCII_${pair}_M1${year}.zip`;
+/** Lines of each excerpt's CSV (test/fixtures/histdata/README.md). */
+export const HISTDATA_FIXTURE_LINES: Record<'EURUSD' | 'USDJPY', number> = { EURUSD: 60_578, USDJPY: 60_523 };
+
+/** The UTC months the excerpts cover, completely. */
+export const HISTDATA_FIXTURE_MONTHS = ['2019-01', '2019-02'];
+
+/** A HistData zip named as HistData names it, in `dir` (the excerpt by default). */
+export function histdataZip(pair: string, year: number, dir = HISTDATA_FIXTURE_DIR): string {
+  return `${dir}/HISTDATA_COM_ASCII_${pair}_M1${year}.zip`;
 }
 
-export function histdataAvailable(pair: string, year: number): boolean {
-  return existsSync(histdataZip(pair, year));
+/**
+ * The full-year file when BQX_HISTDATA_DIR names a folder holding it, else undefined
+ * (callers fall back to the excerpt and say so).
+ */
+export function fullYearHistdataZip(pair: string, year: number): string | undefined {
+  const dir = process.env.BQX_HISTDATA_DIR;
+  if (!dir) return undefined;
+  const file = histdataZip(pair, year, resolve(dir));
+  if (!existsSync(file)) throw new Error(`BQX_HISTDATA_DIR=${dir} holds no ${file}`);
+  return file;
 }
 
 export interface Bars {
@@ -31,8 +48,9 @@ export async function readHistdataCloses(
   limit: number,
   utcOffsetHours = -5,
 ): Promise<Bars> {
+  const file = histdataZip(pair, year);
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.open(histdataZip(pair, year), { lazyEntries: true }, (err, z) => (err ? reject(err) : resolve(z))),
+    yauzl.open(file, { lazyEntries: true }, (err, z) => (err ? reject(err) : resolve(z))),
   );
   try {
     const entry = await new Promise<yauzl.Entry>((resolve, reject) => {
@@ -40,7 +58,7 @@ export async function readHistdataCloses(
         if (e.fileName.toLowerCase().endsWith('.csv')) resolve(e);
         else zip.readEntry();
       });
-      zip.on('end', () => reject(new Error(`no CSV in ${histdataZip(pair, year)}`)));
+      zip.on('end', () => reject(new Error(`no CSV in ${file}`)));
       zip.on('error', reject);
       zip.readEntry();
     });

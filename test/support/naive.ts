@@ -1,4 +1,4 @@
-// A deliberately simple, direct two-pass O(n·W) implementation of BQX-SPEC.md section 2:
+// A deliberately simple, direct two-pass O(n·W) implementation of docs/contract.md section 2:
 // the oracle the kernel and the SQL engines are tested against. No cleverness: per bar
 // and window it builds the d_i array, takes the mean, then Σ(d - mean)²/(W-1).
 
