@@ -29,8 +29,8 @@ describe('UserError and how the CLI prints errors', () => {
       'bqx: month out of range (SQLSTATE 22008)', 'DETAIL: The month must be 01 to 12.', 'HINT: For example 2024-07.',
     ]);
     expect(new UserError('bad option').code).toBe('22023');
-    // a pg error has the same fields; a Node error's code (ENOENT) is not a SQLSTATE
-    expect(errorLines(Object.assign(new Error('no such file'), { code: 'ENOENT' }))).toEqual(['bqx: no such file']);
+    // a pg error has the same fields; a Node error's code (ENOENT) is shown, but not as a SQLSTATE
+    expect(errorLines(Object.assign(new Error('no such file'), { code: 'ENOENT' }))).toEqual(['bqx: no such file (ENOENT)']);
   });
 
   it('bqx exits with status 1 and prints the error, before connecting to anything', () => {
