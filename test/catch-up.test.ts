@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FEATURE_COLUMNS } from '../plv8-src/spec.js';
 import { kernelRows, readBqx } from './support/bars.js';
 import { cronDatabaseUrl, testDatabase, type TestDb } from './support/db.js';
+import { describeEachEngine, useEngine } from './support/engines.js';
 import { compareRows } from './support/naive.js';
 import { eurSeries, jpySeries, mulberry32, randInt } from './support/random-series.js';
 
@@ -19,12 +20,14 @@ interface Bar { pair: string; ts: number; rate: number | null }
 const iso = (t: number) => new Date(t).toISOString();
 const rateText = (r: number | null): string | null => (r === null ? null : String(r));
 
-describe('catch-up over a user-shaped source', () => {
+describeEachEngine('catch-up over a user-shaped source', (engine) => {
   let viaView: TestDb;
   let viaTrigger: TestDb;
   beforeAll(async () => {
-    viaView = await testDatabase('catchup_view');
-    viaTrigger = await testDatabase('catchup_trigger');
+    viaView = await testDatabase(`catchup_view_${engine}`);
+    viaTrigger = await testDatabase(`catchup_trigger_${engine}`);
+    await useEngine(viaView, engine);
+    await useEngine(viaTrigger, engine);
     // the user's own table: other column names, numeric prices, a symbol in lower case
     await viaView.query(`create table public.quotes (symbol text, bar_time timestamptz, close_px numeric, primary key (symbol, bar_time))`);
     await viaView.query(`create view public.quotes_m1 as

@@ -3,10 +3,11 @@
 // updates and deletes; concurrent writers of a pair end like a serial run; live mode
 // can be switched off per pair and per session.
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FEATURE_COLUMNS } from '../plv8-src/spec.js';
 import { kernelRows, readBqx } from './support/bars.js';
 import { testDatabase, type TestDb } from './support/db.js';
+import { describeEachEngine, useEngine } from './support/engines.js';
 import { compareRows } from './support/naive.js';
 import { eurSeries, jpySeries, mulberry32, randInt } from './support/random-series.js';
 
@@ -52,9 +53,12 @@ function series(pair: string, seed: number, n: number): number[] {
   return pair.endsWith('JPY') ? jpySeries(seed, n) : eurSeries(seed, n);
 }
 
-describe('live triggers', () => {
+describeEachEngine('live triggers', (engine) => {
   let db: TestDb;
-  beforeAll(async () => { db = await testDatabase('live'); });
+  beforeAll(async () => {
+    db = await testDatabase(`live_${engine}`);
+    await useEngine(db, engine);
+  });
   afterAll(async () => { await db?.end(); });
 
   it('property: after every random batch the stored rows equal a full recompute', async () => {
