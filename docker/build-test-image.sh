@@ -1,20 +1,28 @@
 #!/usr/bin/env bash
-# Build the bqx test image bqx-test/postgres15-cron:1 WITHOUT pulling anything from a
+# Build the bqx test image bqx-test/postgres15-cron:2 WITHOUT pulling anything from a
 # registry: debootstrap a minimal Debian 12 root filesystem from the same Debian mirror
-# the host's apt uses, install postgresql-15 + postgresql-15-cron inside it, strip it,
-# add docker/entrypoint.sh, and `docker import` the tree.
+# the host's apt uses, install postgresql-15 + postgresql-15-cron inside it, add PLV8
+# (below), strip it, add docker/entrypoint.sh, and `docker import` the tree.
+#
+# PLV8: no registry here carries it, so when ../shared/plv8/build.sh sits beside the
+# repo (or BQX_PLV8_BUILD names that script) it compiles PLV8 once on the host into a
+# binary bundle (`build.sh --bundle`, cached in the cache dir; this also installs PLV8 on
+# the host) and installs the bundle into the rootfs (`build.sh install-bundle`, no
+# compiler in the image). Without that script the image is built WITHOUT PLV8 and the
+# script says so loudly; the image's label org.bqx.plv8 says which (a version or "none").
 #
 # Usage: docker/build-test-image.sh [--force] [--clean]
 #   --force  rebuild even if the image already exists
-#   --clean  also throw away the cached base rootfs and .deb files (.test-image/)
-# Env: BQX_TEST_IMAGE (default bqx-test/postgres15-cron:1),
-#      BQX_TEST_IMAGE_CACHE (default <repo>/.test-image), DEBIAN_MIRROR (override).
-# Needs: root, debootstrap, a running Docker engine.
+#   --clean  also throw away the cached base rootfs, .deb files and PLV8 bundle (.test-image/)
+# Env: BQX_TEST_IMAGE (default bqx-test/postgres15-cron:2),
+#      BQX_TEST_IMAGE_CACHE (default <repo>/.test-image), DEBIAN_MIRROR (override),
+#      BQX_PLV8_BUILD (default <repo>/../shared/plv8/build.sh; "none" = no PLV8).
+# Needs: root, debootstrap, a running Docker engine (and for PLV8: PostgreSQL 15 on the host).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
-IMAGE=${BQX_TEST_IMAGE:-bqx-test/postgres15-cron:1}
+IMAGE=${BQX_TEST_IMAGE:-bqx-test/postgres15-cron:2}
 CACHE=${BQX_TEST_IMAGE_CACHE:-$repo/.test-image}
 SUITE=bookworm
 force=0; clean=0
@@ -22,7 +30,7 @@ for a in "$@"; do
   case "$a" in
     --force) force=1 ;;
     --clean) clean=1; force=1 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "build-test-image: unknown argument $a" >&2; exit 2 ;;
   esac
 done
@@ -52,7 +60,7 @@ if ! flock -n 9; then
     exit 0
   fi
 fi
-[ "$clean" = 1 ] && { log "removing cache $CACHE"; rm -rf "$CACHE"/base-*.tar "$CACHE/debs"; }
+[ "$clean" = 1 ] && { log "removing cache $CACHE"; rm -rf "$CACHE"/base-*.tar "$CACHE/debs" "$CACHE"/plv8-*.tar.gz; }
 mkdir -p "$CACHE/debs"
 
 # --- which mirror: the one the host's apt uses for Debian main (deb822 or one-line) ---
@@ -89,6 +97,34 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+
+# --- 0. PLV8: a binary bundle compiled on the host (cached), or none, said loudly ---
+PLV8_BUILD=${BQX_PLV8_BUILD:-$repo/../shared/plv8/build.sh}
+plv8_bundle=""; plv8_version=none
+without_plv8() {
+  log "WARNING: ******************************************************************"
+  log "WARNING: $*"
+  log "WARNING: building $IMAGE WITHOUT PLV8: in it only the sql engine can be tested,"
+  log "WARNING: and a run with BQX_REQUIRE_PLV8=1 (CI) fails its plv8 engine tests."
+  log "WARNING: ******************************************************************"
+}
+if [ "$PLV8_BUILD" = none ]; then
+  without_plv8 "BQX_PLV8_BUILD=none"
+elif [ ! -f "$PLV8_BUILD" ]; then
+  without_plv8 "no PLV8 build script at $PLV8_BUILD (../shared/plv8 is not beside this clone)"
+else
+  # keyed by the build script, so a new PLV8 version in it makes a new bundle
+  plv8_bundle="$CACHE/plv8-bundle-$(sha256sum "$PLV8_BUILD" | cut -c1-12).tar.gz"
+  if [ -s "$plv8_bundle" ]; then
+    log "using cached PLV8 bundle $plv8_bundle"
+  else
+    log "compiling PLV8 on the host: bash $PLV8_BUILD --bundle (also installs it on the host; about a minute)..."
+    PLV8_WORK="$work/plv8-build" PLV8_BUNDLE="$plv8_bundle" bash "$PLV8_BUILD" --bundle > "$work/plv8-build.log" 2>&1 \
+      || { tail -30 "$work/plv8-build.log" >&2; die "bash $PLV8_BUILD --bundle failed (log above)"; }
+  fi
+  plv8_version=$(tar -tzf "$plv8_bundle" | sed -n 's|.*/plv8-\([0-9.]*\)\.so$|\1|p' | head -1)
+  [ -n "$plv8_version" ] || die "no plv8-<version>.so in $plv8_bundle"
+fi
 
 # --- 1. base rootfs (cached as a tarball) ---
 base="$CACHE/base-$SUITE-minbase.tar"
@@ -142,10 +178,25 @@ chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LAN
   DEBIAN_FRONTEND=noninteractive sh -c \
   'apt-get update -q && apt-get install -y -q --no-install-recommends postgresql-15 postgresql-15-cron' \
   > "$work/apt.log" 2>&1 || { tail -40 "$work/apt.log" >&2; die "apt-get in the chroot failed (log above)"; }
+if [ -n "$plv8_bundle" ]; then
+  # the bundle's files + the few runtime libraries its libnode needs (apt), no compiler
+  log "installing PLV8 $plv8_version in the chroot (build.sh install-bundle)..."
+  mkdir -p "$root/tmp/bqx-plv8"
+  cp "$PLV8_BUILD" "$root/tmp/bqx-plv8/build.sh"
+  cp "$plv8_bundle" "$root/tmp/bqx-plv8/bundle.tar.gz"
+  chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
+    DEBIAN_FRONTEND=noninteractive bash /tmp/bqx-plv8/build.sh install-bundle /tmp/bqx-plv8/bundle.tar.gz \
+    > "$work/plv8-install.log" 2>&1 || { tail -40 "$work/plv8-install.log" >&2; die "installing PLV8 in the chroot failed (log above)"; }
+  rm -rf "$root/tmp/bqx-plv8"
+fi
 umount "$root/proc"
 cp -n "$root"/var/cache/apt/archives/*.deb "$CACHE/debs/" 2>/dev/null || true
 chroot "$root" /usr/lib/postgresql/15/bin/postgres --version >&2
 ls "$root/usr/lib/postgresql/15/lib/pg_cron.so" >/dev/null || die "pg_cron.so missing in the image"
+if [ -n "$plv8_bundle" ]; then
+  ls "$root/usr/lib/postgresql/15/lib/plv8-$plv8_version.so" "$root/usr/share/postgresql/15/extension/plv8.control" >/dev/null \
+    || die "plv8 files missing in the image"
+fi
 
 # --- 4. strip: caches, docs, LLVM (JIT is off in this image) ---
 rm -rf "$root"/var/cache/apt/* "$root"/var/lib/apt/lists/* "$root"/var/cache/debconf/*-old \
@@ -170,6 +221,8 @@ tar -C "$root" -c . | docker import \
   --change 'ENV PGDATA=/var/lib/postgresql/data' \
   --change 'ENV LANG=C.UTF-8' \
   --change 'LABEL org.bqx.test-image=1' \
-  --message "bqx test image: Debian $SUITE minbase + postgresql-15 + postgresql-15-cron" \
+  --change "LABEL org.bqx.plv8=$plv8_version" \
+  --message "bqx test image: Debian $SUITE minbase + postgresql-15 + postgresql-15-cron + plv8 $plv8_version" \
   - "$IMAGE" >/dev/null
-log "built $IMAGE ($(docker image inspect -f '{{.Size}}' "$IMAGE" | awk '{printf "%.0f MB", $1/1e6}')) in $(( $(date +%s) - t0 ))s"
+log "built $IMAGE ($(docker image inspect -f '{{.Size}}' "$IMAGE" | awk '{printf "%.0f MB", $1/1e6}')) in $(( $(date +%s) - t0 ))s; plv8: $plv8_version"
+[ -n "$plv8_bundle" ] || without_plv8 "(repeated) $IMAGE has no PLV8"

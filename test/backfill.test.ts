@@ -3,18 +3,13 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase, type TestDb } from './support/db.js';
+import { describeEachEngine, useEngine } from './support/engines.js';
 import { eurSeries } from './support/random-series.js';
 import { loadBars, weekdayMinutes } from './support/bars.js';
 
 let db: TestDb;
 const ts = weekdayMinutes(new Date(Date.UTC(2024, 5, 28)), new Date(Date.UTC(2024, 7, 1)), 2);
 const rates = eurSeries(17, ts.length);
-
-beforeAll(async () => {
-  db = await testDatabase('backfill');
-  await loadBars(db, 'EURUSD', ts, rates);
-});
-afterAll(async () => { await db?.end(); });
 
 const monthRows = `select * from bqx.bqx where pair = 'EURUSD' and ts_utc >= '2024-07-01T00:00Z' and ts_utc < '2024-08-01T00:00Z'`;
 
@@ -23,7 +18,14 @@ async function diffCount(a: string, b: string): Promise<number> {
   return r.rows[0].n;
 }
 
-describe('CALL bqx.backfill', () => {
+describeEachEngine('CALL bqx.backfill', (engine) => {
+  beforeAll(async () => {
+    db = await testDatabase(`backfill_${engine}`);
+    await useEngine(db, engine);
+    await loadBars(db, 'EURUSD', ts, rates);
+  });
+  afterAll(async () => { await db?.end(); });
+
   it('writes the month, reports rows and bad bars, and running it twice gives identical rows', async () => {
     const first = await db.query(`call bqx.backfill('EURUSD', '2024-07')`);
     expect(first.fields.map((f) => f.name)).toEqual(['rows_written', 'bad_bars', 'engine']);

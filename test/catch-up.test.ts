@@ -7,16 +7,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBqx } from './support/bars.js';
 import { cronDatabaseUrl, testDatabase, type TestDb } from './support/db.js';
 import { applyBars, expectFullRecompute, FAR_FUTURE, FAR_PAST, iso, MINUTE, newModel, rateText, type Bar } from './support/live-model.js';
+import { describeEachEngine, useEngine } from './support/engines.js';
 import { eurSeries, jpySeries, mulberry32, randInt } from './support/random-series.js';
 
 const PAIRS = ['EURUSD', 'USDJPY'];
 
-describe('catch-up over a user-shaped source', () => {
+describeEachEngine('catch-up over a user-shaped source', (engine) => {
   let viaView: TestDb;
   let viaTrigger: TestDb;
   beforeAll(async () => {
-    viaView = await testDatabase('catchup_view');
-    viaTrigger = await testDatabase('catchup_trigger');
+    viaView = await testDatabase(`catchup_view_${engine}`);
+    viaTrigger = await testDatabase(`catchup_trigger_${engine}`);
+    await useEngine(viaView, engine);
+    await useEngine(viaTrigger, engine);
     // the user's own table: other column names, numeric prices, a symbol in lower case
     await viaView.query(`create table public.quotes (symbol text, bar_time timestamptz, close_px numeric, primary key (symbol, bar_time))`);
     await viaView.query(`create view public.quotes_m1 as

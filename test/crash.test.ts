@@ -3,8 +3,9 @@
 // backend, and SIGKILL of a Node worker process.
 import { spawn } from 'node:child_process';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { testDatabase, type TestDb } from './support/db.js';
+import { describeEachEngine, useEngine } from './support/engines.js';
 import { loadWalkBars } from './support/queue.js';
 
 async function waitFor<T>(fn: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
@@ -31,10 +32,11 @@ async function monthIsWhole(db: TestDb, pair: string, month: string): Promise<vo
   expect(r.rows[0].stored).toBeGreaterThan(0);
 }
 
-describe('crash safety', () => {
+describeEachEngine('crash safety', (engine) => {
   let db: TestDb;
   beforeAll(async () => {
-    db = await testDatabase('crash');
+    db = await testDatabase(`crash_${engine}`);
+    await useEngine(db, engine);
     await loadWalkBars(db, ['EURUSD'], '2024-06-25', '2024-09-01');
   });
   afterAll(async () => { await db?.end(); });

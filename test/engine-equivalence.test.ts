@@ -1,29 +1,20 @@
 // Every engine equals the TypeScript kernel (the reference) within the spec's tolerance,
 // on real HistData bars and on synthetic series, and a month's rows do not depend on how
 // the work is cut (months in random order, in parallel, or again).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { testDatabase, type TestDb } from './support/db.js';
+import { describeEachEngine, useEngine } from './support/engines.js';
 import { readHistdataCloses } from './support/histdata.js';
 import { compareRows } from './support/naive.js';
 import { jpySeries, eurSeries, flatRunSeries, mulberry32, sprinkleBadBars } from './support/random-series.js';
 import { kernelRows, loadBars, monthBounds, monthRange, readBqx, weekdayMinutes } from './support/bars.js';
 
-const ENGINES = ['sql', 'plv8'] as const;
-
 let db: TestDb;
-let plv8Installed = false;
 
 beforeAll(async () => {
   db = await testDatabase('engines');
-  const r = await db.query(`select to_regprocedure('bqx_internal.engine_plv8(text, timestamptz[], float8[], integer)') is not null as ok`);
-  plv8Installed = r.rows[0].ok;
-  if (!plv8Installed) console.log('engine-equivalence: plv8 is not installed in the test server: plv8 engine tests are skipped (the bundle is proven in test/plv8-bundle.test.ts)');
 });
 afterAll(async () => { await db?.end(); });
-
-async function useEngine(engine: string) {
-  await db.query(`update bqx.settings set value = $1 where key = 'engine'`, [engine]);
-}
 
 async function backfill(pair: string, month: string) {
   const r = await db.query(`call bqx.backfill($1, $2)`, [pair, month]);
@@ -71,12 +62,10 @@ beforeAll(async () => {
   series.push({ pair: 'CHFJPY', ts: tsYear, rates: jpy, months: monthRange('2024-01', '2024-03') });
 });
 
-describe.each(ENGINES)('engine %s', (engine) => {
-  const skip = () => engine === 'plv8' && !plv8Installed;
+describeEachEngine('engine', (engine) => {
+  beforeAll(async () => { await useEngine(db, engine); });
 
-  it('equals the kernel on real HistData EURUSD and USDJPY 2019 bars', async (ctx) => {
-    if (skip()) ctx.skip('plv8 is not installed in the test server');
-    await useEngine(engine);
+  it('equals the kernel on real HistData EURUSD and USDJPY 2019 bars', async () => {
     for (const s of series.filter((x) => x.pair === 'EURUSD' || x.pair === 'USDJPY')) {
       for (const month of s.months) {
         const res = await backfill(s.pair, month);
@@ -88,9 +77,7 @@ describe.each(ENGINES)('engine %s', (engine) => {
     }
   });
 
-  it('equals the kernel on JPY-level flat runs with bad bars, and counts the bad bars', async (ctx) => {
-    if (skip()) ctx.skip('plv8 is not installed in the test server');
-    await useEngine(engine);
+  it('equals the kernel on JPY-level flat runs with bad bars, and counts the bad bars', async () => {
     const s = series.find((x) => x.pair === 'GBPJPY')!;
     const [from, to] = monthBounds('2024-07');
     const res = await backfill(s.pair, '2024-07');
@@ -105,9 +92,7 @@ describe.each(ENGINES)('engine %s', (engine) => {
     for (const r of flatStdev) expect(r.w15_bqx_stdev).toBe(0);
   });
 
-  it('gives the same rows however the year is cut: months in random order, in parallel, and again', async (ctx) => {
-    if (skip()) ctx.skip('plv8 is not installed in the test server');
-    await useEngine(engine);
+  it('gives the same rows however the year is cut: months in random order, in parallel, and again', async () => {
     const s = series.find((x) => x.pair === 'EURGBP')!;
     const rng = mulberry32(42);
     const order = [...s.months].sort(() => rng() - 0.5);
@@ -145,9 +130,7 @@ describe.each(ENGINES)('engine %s', (engine) => {
     expect(diff.rows[0].n).toBe(0);
   });
 
-  it('equals the kernel on a JPY-level random walk over three months', async (ctx) => {
-    if (skip()) ctx.skip('plv8 is not installed in the test server');
-    await useEngine(engine);
+  it('equals the kernel on a JPY-level random walk over three months', async () => {
     const s = series.find((x) => x.pair === 'CHFJPY')!;
     for (const m of s.months) await backfill(s.pair, m);
     const [from] = monthBounds(s.months[0]);

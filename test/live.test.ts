@@ -5,6 +5,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase, type TestDb } from './support/db.js';
+import { describeEachEngine, useEngine } from './support/engines.js';
 import { applyBars, expectFullRecompute, insertBars, MINUTE, newModel, rateText, type Bar, type Queryable } from './support/live-model.js';
 import { eurSeries, jpySeries, mulberry32, randInt } from './support/random-series.js';
 
@@ -14,9 +15,12 @@ function series(pair: string, seed: number, n: number): number[] {
   return pair.endsWith('JPY') ? jpySeries(seed, n) : eurSeries(seed, n);
 }
 
-describe('live triggers', () => {
+describeEachEngine('live triggers', (engine) => {
   let db: TestDb;
-  beforeAll(async () => { db = await testDatabase('live'); });
+  beforeAll(async () => {
+    db = await testDatabase(`live_${engine}`);
+    await useEngine(db, engine);
+  });
   afterAll(async () => { await db?.end(); });
 
   it('property: after every random batch the stored rows equal a full recompute', async () => {

@@ -1,16 +1,18 @@
 // The backfill queue: enqueue, bqx.work with 6 concurrent Node workers vs one worker,
 // retries and failures, argument errors.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { testDatabase, type TestDb } from './support/db.js';
+import { describeEachEngine, useEngine } from './support/engines.js';
 import { runBackfill } from '../scripts/backfill/run.js';
 import { loadWalkBars } from './support/queue.js';
 
 const PAIRS = ['EURUSD', 'GBPJPY', 'USDJPY'];
 
-describe('backfill queue', () => {
+describeEachEngine('backfill queue', (engine) => {
   let db: TestDb;
   beforeAll(async () => {
-    db = await testDatabase('queue');
+    db = await testDatabase(`queue_${engine}`);
+    await useEngine(db, engine);
     await loadWalkBars(db, PAIRS, '2024-06-20', '2024-10-01');
     // The pair partitions are created up front, so that the six workers contend only for
     // jobs. (Two first writers of a pair once both tried to create bqx.bqx_<pair>, 42P07;

@@ -14,7 +14,8 @@ declare module 'vitest' {
   }
 }
 
-export const TEST_IMAGE = process.env.BQX_TEST_IMAGE ?? 'bqx-test/postgres15-cron:1';
+// :2 carries PLV8 (docker/build-test-image.sh; its label org.bqx.plv8 says which version, or none)
+export const TEST_IMAGE = process.env.BQX_TEST_IMAGE ?? 'bqx-test/postgres15-cron:2';
 export const TEMPLATE_DB = 'bqx_template';
 export const TEST_DB_PREFIX = 'bqx_t_';
 
