@@ -6,21 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBars, weekdayMinutes } from './support/bars.js';
 import { testDatabase, type TestDb } from './support/db.js';
+import { describeEachEngine, engineDecision, plv8, plv8Required, useEngine } from './support/engines.js';
 import { jpySeries, mulberry32, sprinkleBadBars } from './support/random-series.js';
 
-const ENGINES = ['sql', 'plv8'] as const;
 const PAIR = 'GBPJPY';
 const MONTHS = ['2024-06', '2024-07'];
 
 let db: TestDb;
-let plv8Installed = false;
-
-beforeAll(async () => {
-  db = await testDatabase('parity');
-  const r = await db.query(`select to_regprocedure('bqx_internal.plv8_kernel(double precision[], integer)') is not null as ok`);
-  plv8Installed = r.rows[0].ok;
-  if (!plv8Installed && process.env.BQX_REQUIRE_PLV8 === '1') throw new Error('BQX_REQUIRE_PLV8=1 but plv8 is not installed in the test server');
-});
+beforeAll(async () => { db = await testDatabase('parity'); });
 afterAll(async () => { await db?.end(); });
 
 /** Rows of PAIR that differ between bqx.bqx and the snapshot table, both ways (bitwise: float8 equality, NULL = NULL). */
@@ -33,11 +26,10 @@ async function differences(snapshot: string): Promise<number> {
   return r.rows[0].n;
 }
 
-describe.each(ENGINES)('engine %s', (engine) => {
-  it('live inserts, updates and catch-up store the same bits as a fresh backfill', async (ctx) => {
-    if (engine === 'plv8' && !plv8Installed) ctx.skip('plv8 is not installed in the test server');
+describeEachEngine('one engine per database', (engine) => {
+  it('live inserts, updates and catch-up store the same bits as a fresh backfill', async () => {
     await db.query(`delete from bqx.m1 where pair = $1`, [PAIR]);
-    await db.query(`update bqx.settings set value = $1 where key = 'engine'`, [engine]);
+    await useEngine(db, engine);
 
     // two months of bars with gaps for late bars, loaded with live off, then backfilled
     const ts = weekdayMinutes(new Date(Date.UTC(2024, 5, 1)), new Date(Date.UTC(2024, 7, 1)));
@@ -83,8 +75,10 @@ describe.each(ENGINES)('engine %s', (engine) => {
 });
 
 describe('engine auto', () => {
+  const decision = engineDecision('plv8', plv8, plv8Required());
   it('picks plv8 where it works, and falls back to sql with a WARNING where the installed plv8 fails', async (ctx) => {
-    if (!plv8Installed) ctx.skip('plv8 is not installed in the test server');
+    if (decision.action === 'skip') ctx.skip(decision.reason);
+    if (decision.action === 'fail') throw new Error(decision.reason);
     await db.query(`update bqx.settings set value = 'auto' where key = 'engine'`);
     expect((await db.query(`select bqx_internal.current_engine() as e`)).rows[0].e).toBe('plv8');
     const c = await db.pool.connect();
