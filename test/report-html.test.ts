@@ -32,9 +32,11 @@ const points = (item: string) => (item.match(/ d="([^"]*)"/)?.[1].match(/[ML]/g)
 describe('bqx report --html', () => {
   let db: TestDb;
   let html: string;
+  let empty: string;
   const q = async (sql: string, params: unknown[] = []) => (await db.query(sql, params)).rows;
   beforeAll(async () => {
     db = await testDatabase('report_html');
+    empty = await buildHtmlReport(db.url, { verifyMonths: 0 });
     await seedBars(db.url, { pairs: ['EURUSD', 'USDJPY'], from: '2024-07', to: '2024-08', connections: 1 });
     // bad bars in two pair-months (a bulk edit: the live trigger is off for it)
     const c = await db.pool.connect();
@@ -67,6 +69,12 @@ describe('bqx report --html', () => {
     expect(html).toMatch(/<td>EURUSD<\/td>\s*<td>2\/2<\/td>\s*<td>100\.0<\/td>/);
     expect(html).toMatch(/<td>AUDCAD<\/td>\s*<td>2024-07<\/td>\s*<td>3<\/td>\s*<td>P0002<\/td>/);
     for (const c of CHARTS) expect(html).toContain(`<figure class="chart" data-chart="${c}"`);
+  });
+
+  it('renders a database where nothing has run yet', () => {
+    for (const s of SECTIONS) expect(empty).toContain(`<h2>${s}</h2>`);
+    expect(empty).toContain('No pair-month is backfilled yet');
+    expect(empty).not.toContain('<figure');
   });
 
   it('is self-contained: nothing to fetch, no duplicate ids', () => {

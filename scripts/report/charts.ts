@@ -307,7 +307,7 @@ export function featuresChart(f: FeatureDay): Chart {
           },
         },
         {
-          name: 'features_sign', width: WIDTH - 60, height: 90,
+          name: 'features_sign', width: WIDTH - 60, height: 110,
           data: { values: sign },
           mark: { type: 'area', interpolate: 'step-after', color: COLORS.retried, opacity: 0.75, tooltip: false },
           encoding: {
@@ -324,7 +324,7 @@ export function featuresChart(f: FeatureDay): Chart {
 /** Every chart of the report, keyed by the Markdown section it belongs to. */
 export function reportCharts(d: ReportData, c: ChartData): { section: string; charts: Chart[] }[] {
   return [
-    { section: 'Completion by pair', charts: [completionChart(c.jobs)] },
+    { section: 'Completion by pair', charts: c.jobs.length ? [completionChart(c.jobs)] : [] },
     { section: 'Performance', charts: c.jobs.some((j) => j.status === 'done') ? [throughputChart(c.jobs), secondsChart(c.jobs)] : [] },
     { section: 'Data quality', charts: c.jobs.length ? [badBarsChart(c.jobs)] : [] },
     { section: 'Storage', charts: d.storage.length ? [storageChart(d.storage)] : [] },

@@ -28,11 +28,13 @@ th, td { padding: 3px 10px; border-bottom: 1px solid var(--line); text-align: le
 td:not(:first-child) { font-variant-numeric: tabular-nums; }
 th { font-weight: 600; color: var(--muted); }
 tbody tr:nth-child(odd) { background: var(--card); }
+details > summary { cursor: pointer; color: var(--accent); margin: 6px 0; font-size: 13px; }
 figure.chart { margin: 12px 0 16px; padding: 12px 14px; background: var(--card); border: 1px solid var(--line); border-radius: 8px; color: var(--fg); overflow-x: auto; }
 figure.chart svg { display: block; max-width: 100%; height: auto; }
 #tip { position: fixed; z-index: 10; pointer-events: none; max-width: 360px; padding: 4px 8px; font-size: 12px;
   background: var(--fg); color: var(--bg); border-radius: 4px; white-space: pre-line; }
-@media print { .theme, nav, #tip { display: none; } figure.chart { break-inside: avoid; } }
+@media print { .theme, nav, #tip, details > summary { display: none; } details > summary { cursor: pointer; color: var(--accent); margin: 6px 0; font-size: 13px; }
+figure.chart { break-inside: avoid; } }
 `;
 
 export const PAGE_SCRIPT = `

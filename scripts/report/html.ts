@@ -15,6 +15,16 @@ const md = new MarkdownIt({ html: false, linkify: false, typographer: false });
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&${({ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": '#39' } as Record<string, string>)[c]};`);
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
+const OPEN_ROWS = 12;
+
+/** A table longer than OPEN_ROWS rows starts folded: the charts above it summarize it. */
+function foldLongTables(html: string): string {
+  return html.replace(/<table>[\s\S]*?<\/table>/g, (t) => {
+    const rows = (t.match(/<tr>/g) ?? []).length - 1;
+    return rows > OPEN_ROWS ? `<details><summary>table: ${rows} rows</summary>\n${t}</details>` : t;
+  });
+}
+
 async function figure(c: Chart): Promise<string> {
   return `<figure class="chart" data-chart="${c.id}" data-marks="${escapeHtml(JSON.stringify(c.marks))}">${await renderSvg(c.spec)}</figure>`;
 }
@@ -40,7 +50,7 @@ export async function renderHtmlReport(d: ReportData, c: ChartData): Promise<str
     const title = s.slice(3, s.indexOf('\n')).trim();
     const id = slug(title);
     nav.push(`<a href="#${id}">${escapeHtml(title)}</a>`);
-    const html = md.render(s);
+    const html = foldLongTables(md.render(s));
     const figs = (await Promise.all((charts.get(title) ?? []).map(figure))).join('\n');
     const end = html.indexOf('</h2>') + '</h2>'.length;
     body.push(`<section id="${id}">${html.slice(0, end)}\n${figs}\n${html.slice(end)}</section>`);
@@ -58,10 +68,10 @@ export async function renderHtmlReport(d: ReportData, c: ChartData): Promise<str
 </head>
 <body>
 <header>
-${md.render(head)}
 <div class="theme" role="group" aria-label="colour theme">theme:
 <button type="button" data-theme="auto" aria-pressed="true">auto</button><button type="button" data-theme="light" aria-pressed="false">light</button><button type="button" data-theme="dark" aria-pressed="false">dark</button>
 </div>
+${md.render(head)}
 <nav>${nav.join('\n')}</nav>
 </header>
 <main>
