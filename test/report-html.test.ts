@@ -11,6 +11,9 @@ import { testDatabase, type TestDb } from './support/db.js';
 import { seedBars } from '../scripts/seed/index.js';
 import { runBackfill } from '../scripts/backfill/run.js';
 import { buildHtmlReport } from '../scripts/commands/report.js';
+import { collectReport } from '../scripts/report/collect.js';
+import { collectChartData } from '../scripts/report/chart-data.js';
+import { renderHtmlReport } from '../scripts/report/html.js';
 import { projectRoot } from '../scripts/lib/paths.js';
 
 const ARTIFACTS = join(projectRoot, 'test-artifacts');
@@ -20,10 +23,11 @@ const SECTIONS = ['Overall statistics', 'Completion by pair', 'Performance', 'Ti
   'Data quality', 'Features', 'Storage', 'Failures', 'Verification'];
 const CHARTS = ['completion', 'throughput', 'seconds', 'badbars', 'features', 'storage'];
 
-/** The items (paths, lines) of the Vega mark whose class is `cls`. */
+/** The items (paths, lines) of the Vega mark whose class is `cls` (an empty mark is one self-closing <g/>). */
 function markItems(html: string, cls: string): string[] {
-  return [...html.matchAll(new RegExp(`<g class="mark-\\w+ role-mark ${cls}"[^>]*>(.*?)</g>`, 'gs'))]
-    .flatMap((g) => g[1].match(/<(path|line)\b[^>]*>/g) ?? []);
+  return [...html.matchAll(new RegExp(`<g class="mark-\\w+ role-mark ${cls}"[^>]*>`, 'g'))]
+    .filter((g) => !g[0].endsWith('/>'))
+    .flatMap((g) => html.slice(g.index! + g[0].length, html.indexOf('</g>', g.index)).match(/<(path|line)\b[^>]*>/g) ?? []);
 }
 const labels = (items: string[]) => items.map((i) => i.match(/aria-label="([^"]*)"/)?.[1] ?? '');
 /** Points of a line mark's path: its M and L commands. */
@@ -55,6 +59,8 @@ describe('bqx report --html', () => {
     await runBackfill(db.url, { pairs: ['EURUSD', 'USDJPY', 'AUDCAD'], from: '2024-07', to: '2024-08', workers: 2, pollMs: 100 });
     // how a job looks after its first worker died and the next one re-ran it
     await q(`update bqx.jobs set attempts = 2 where pair = 'USDJPY' and month = '2024-08'`);
+    // text from the database is shown, never run: an error message carrying markup
+    await q(`update bqx.jobs set last_error = last_error || ' <img src="x" onerror="alert(1)">' where pair = 'AUDCAD' and month = '2024-08'`);
     html = await buildHtmlReport(db.url, { verifyMonths: 1 });
     mkdirSync(ARTIFACTS, { recursive: true });
     writeFileSync(FILE, html);
@@ -81,6 +87,8 @@ describe('bqx report --html', () => {
     expect(html).toContain(`default-src 'none'`);
     expect(html).not.toMatch(/\s(src|href)="(?!#)/);
     expect(html).not.toMatch(/url\((?!#)/);
+    expect(html).toContain('&lt;img src=&quot;x&quot; onerror=&quot;alert(1)&quot;&gt;');
+    expect(html.match(/<script\b/g)).toHaveLength(1);
     const ids = [...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
     expect(ids.length).toBeGreaterThan(10);
     expect(new Set(ids).size).toBe(ids.length);
@@ -145,6 +153,23 @@ describe('bqx report --html', () => {
     expect(markItems(html, 'features_sign_marks')).toHaveLength(1);
   });
 
+  it('renders a clean run too: nothing failed, retried or pending (no empty layer left to draw)', async () => {
+    const c = await db.pool.connect();
+    try {
+      const [data, charts] = [await collectReport(c, { verifyMonths: 0 }), await collectChartData(c)];
+      const clean = charts.jobs.filter((j) => j.status === 'done').map((j) => ({ ...j, attempts: 1 }));
+      const out = await renderHtmlReport(data, { ...charts, jobs: clean });
+      expect(markItems(out, 'completion_marks')).toHaveLength(2);
+      expect(markItems(out, 'throughput_marks').length).toBeGreaterThan(0);
+      expect(markItems(out, 'throughput_events_marks')).toHaveLength(0);
+      expect(markItems(out, 'seconds_marks')).toHaveLength(4);
+      expect(markItems(out, 'badbars_marks')).toHaveLength(4);
+      expect(markItems(out, 'badbars_other_marks')).toHaveLength(0);
+    } finally {
+      c.release();
+    }
+  });
+
   it('features of a chosen pair and day; clear errors for a bad or empty day', async () => {
     const other = await buildHtmlReport(db.url, { verifyMonths: 0, pair: 'usdjpy', day: '2024-07-15' });
     expect(other).toContain('Features of USDJPY on 2024-07-15 (UTC)');
@@ -158,7 +183,7 @@ describe('bqx report --html', () => {
 
   it('opens in headless Chromium offline: no console error, every chart drawn, screenshots saved', async (ctx) => {
     if (!existsSync(CHROMIUM)) {
-      if (process.env.CI) throw new Error(`no Chromium at ${CHROMIUM}: CI must install Debian's chromium (.ci/run does)`);
+      if (process.env.CI === 'true' || process.env.CI === '1') throw new Error(`no Chromium at ${CHROMIUM}: CI must install Debian's chromium (.ci/run does)`);
       ctx.skip(`no Chromium at ${CHROMIUM} (apt-get install chromium, or set BQX_CHROMIUM)`);
     }
     const browser = await chromium.launch({ executablePath: CHROMIUM });

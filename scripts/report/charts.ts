@@ -131,6 +131,7 @@ export function throughputChart(jobs: JobRecord[]): Chart {
       title: { text: 'Throughput over the run', subtitle: done.length === 0 ? 'no job has finished yet'
         : `${utcIso(start)} to ${utcIso(end)}; ${failed} failed, ${events.length - failed} retried jobs marked` },
       width: WIDTH, height: 200,
+      // the events layer only when there are events: an empty temporal layer has no extent
       layer: [
         {
           name: 'throughput',
@@ -145,7 +146,7 @@ export function throughputChart(jobs: JobRecord[]): Chart {
             description: { field: 'label' },
           },
         },
-        {
+        ...(events.length === 0 ? [] : [{
           name: 'throughput_events',
           data: { values: events },
           mark: { type: 'rule', strokeWidth: 2, strokeDash: [4, 2], tooltip: false },
@@ -155,7 +156,7 @@ export function throughputChart(jobs: JobRecord[]): Chart {
               scale: { domain: ['failed job', 'retried job'], range: [COLORS.failed, COLORS.retried] } },
             description: { field: 'label' },
           },
-        },
+        }]),
       ],
     }),
   };
