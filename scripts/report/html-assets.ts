@@ -26,6 +26,7 @@ a { color: var(--accent); }
 table { border-collapse: collapse; margin: 8px 0 14px; font-size: 13px; display: block; overflow-x: auto; max-width: 100%; }
 th, td { padding: 3px 10px; border-bottom: 1px solid var(--line); text-align: left; white-space: nowrap; }
 td:not(:first-child) { font-variant-numeric: tabular-nums; }
+td:last-child { white-space: normal; min-width: 12em; }
 th { font-weight: 600; color: var(--muted); }
 tbody tr:nth-child(odd) { background: var(--card); }
 details > summary { cursor: pointer; color: var(--accent); margin: 6px 0; font-size: 13px; }
