@@ -38,6 +38,9 @@ describe('bqx demo on the embedded default', () => {
       expect(report).toContain(section);
     }
     expect(report).toMatch(/\| EURJPY \| 1\/1 \| 100\.0 \|/);
+    // and the HTML report with charts beside it (test/report-html.test.ts checks its content)
+    expect(r.out).toContain(`with charts: ${join(home, 'demo-report.html')}`);
+    expect(readFileSync(join(home, 'demo-report.html'), 'utf8')).toContain('<figure class="chart" data-chart="features"');
     // plain output when stdout is not a terminal: no control codes
     expect(r.out).not.toMatch(/\u001b\[/);
   }, 420_000);

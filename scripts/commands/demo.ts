@@ -14,7 +14,7 @@ import { seedBars } from '../seed/index.js';
 import { runBackfill } from '../backfill/run.js';
 import { formatDuration, formatInt } from '../backfill/snapshot.js';
 import { defaultView } from '../backfill/view.js';
-import { buildReport } from './report.js';
+import { buildReports } from './report.js';
 import { seedProgressView } from './seed.js';
 
 const FIRST_MONTH = '2024-07';
@@ -90,13 +90,16 @@ export function registerDemo(program: Command): void {
         + `${formatInt(result.rows)} rows in ${formatDuration(result.seconds)} (${formatInt(result.rowsPerSec)} rows/s; the seed did 650 rows/s)`);
 
       console.log('bqx demo: 5/5 report');
-      const md = await buildReport(conn.connectionString, { recent: 10, verifyMonths: 4 });
+      const { markdown: md, html } = await buildReports(conn.connectionString, { recent: 10, verifyMonths: 4 });
       const dir = conn.source === 'embedded' ? clusterPaths().home : process.cwd();
       mkdirSync(dir, { recursive: true });
       const out = join(dir, 'demo-report.md');
       writeFileSync(out, md);
+      const outHtml = join(dir, 'demo-report.html');
+      writeFileSync(outHtml, html);
       process.stdout.write(`\n${md}\n`);
       console.log(`bqx demo: done. Report saved to ${out}`);
+      console.log(`  with charts: ${outHtml} (open it in a browser)`);
       console.log(`  psql "${conn.connectionString}" -c "select * from bqx.progress_by_pair"`);
       console.log(`  psql "${conn.connectionString}" -c "call bqx.backfill('EURUSD', '${from}')"`);
       if (result.failed > 0) process.exitCode = 1;

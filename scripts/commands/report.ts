@@ -1,31 +1,62 @@
-// bqx report [--out FILE]: the Markdown progress report from live data.
+// bqx report [--out FILE] [--html [--pair P --day YYYY-MM-DD]]: the progress report from
+// live data, as Markdown or as one self-contained HTML file with charts.
 import { writeFileSync } from 'node:fs';
 import pg from 'pg';
 import type { Command } from 'commander';
 import { resolveConnection } from '../lib/connection.js';
-import { collectReport } from '../report/collect.js';
+import { collectReport, type CollectOptions } from '../report/collect.js';
+import { collectChartData, type FeatureChoice } from '../report/chart-data.js';
 import { renderReport } from '../report/render.js';
+import { renderHtmlReport } from '../report/html.js';
 
-export async function buildReport(connectionString: string, opts: { recent?: number; verifyMonths?: number } = {}): Promise<string> {
+async function withClient<T>(connectionString: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString, application_name: 'bqx report' });
   await client.connect();
   try {
-    return renderReport(await collectReport(client, opts));
+    return await fn(client);
   } finally {
     await client.end();
   }
 }
 
+export async function buildReport(connectionString: string, opts: CollectOptions = {}): Promise<string> {
+  return withClient(connectionString, async (c) => renderReport(await collectReport(c, opts)));
+}
+
+/** Both reports from one read; the HTML one shows the features of `pair` on `day` (defaults: the most recent full day). */
+export async function buildReports(connectionString: string, opts: CollectOptions & FeatureChoice = {}): Promise<{ markdown: string; html: string }> {
+  return withClient(connectionString, async (c) => {
+    const charts = await collectChartData(c, opts); // first: it checks --pair and --day
+    const data = await collectReport(c, opts);
+    return { markdown: renderReport(data), html: await renderHtmlReport(data, charts) };
+  });
+}
+
+export async function buildHtmlReport(connectionString: string, opts: CollectOptions & FeatureChoice = {}): Promise<string> {
+  return (await buildReports(connectionString, opts)).html;
+}
+
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description('write the Markdown backfill progress report (stdout, or --out FILE)')
-    .option('--out <file>', 'write the report to this file')
+    .description('write the backfill progress report: Markdown (stdout, or --out FILE), or --html with charts')
+    .option('--out <file>', 'write the report to this file (with --html: default bqx-report.html)')
+    .option('--html', 'one self-contained HTML file with charts, readable offline')
+    .option('--pair <pair>', 'with --html: the pair of the features panel (default: the one with the most recent data)')
+    .option('--day <YYYY-MM-DD>', 'with --html: the UTC day of the features panel (default: the most recent backfilled day)')
     .option('--recent <n>', 'recent jobs to list', '10')
     .option('--verify <n>', 'run bqx.verify (when installed) on the n most recent done pair-months; 0 skips', '12')
-    .action(async (o: { out?: string; recent: string; verify: string }) => {
+    .action(async (o: { out?: string; html?: boolean; pair?: string; day?: string; recent: string; verify: string }) => {
+      if (!o.html && (o.pair || o.day)) throw new Error('--pair and --day choose the features panel of the HTML report: add --html');
       const conn = await resolveConnection();
-      const md = await buildReport(conn.connectionString, { recent: Number(o.recent), verifyMonths: Number(o.verify) });
+      const opts = { recent: Number(o.recent), verifyMonths: Number(o.verify) };
+      if (o.html) {
+        const out = o.out ?? 'bqx-report.html';
+        writeFileSync(out, await buildHtmlReport(conn.connectionString, { ...opts, pair: o.pair, day: o.day }));
+        console.log(`bqx: HTML report written to ${out}`);
+        return;
+      }
+      const md = await buildReport(conn.connectionString, opts);
       if (o.out) {
         writeFileSync(o.out, md);
         console.log(`bqx: report written to ${o.out}`);
