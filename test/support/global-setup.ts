@@ -2,7 +2,7 @@
 //
 //   1. BQX_TEST_DATABASE_URL (a superuser URL; its database is not touched, others are
 //      created next to it)
-//   2. a testcontainers container of the local image bqx-test/postgres15-cron:1 when a
+//   2. a testcontainers container of the local image bqx-test/postgres15-cron:2 (with PLV8) when a
 //      Docker engine answers (the image is built by docker/build-test-image.sh if absent)
 //   3. the embedded cluster of `bqx db start` (scripts/lib/local-cluster.ts)
 // BQX_TEST_BACKEND=docker|embedded forces 2 or 3 (no fallback).
