@@ -10,6 +10,7 @@ import { registerSeed } from './commands/seed.js';
 import { registerImport } from './commands/import.js';
 import { registerVerify } from './commands/verify.js';
 import { registerDemo } from './commands/demo.js';
+import { registerExport } from './commands/export.js';
 
 const program = new Command();
 program
@@ -26,6 +27,7 @@ registerSeed(program);
 registerImport(program);
 registerVerify(program);
 registerDemo(program);
+registerExport(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const e = err as { message?: string; code?: string; detail?: string; hint?: string };
