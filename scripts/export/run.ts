@@ -138,6 +138,19 @@ async function exportMonth(client: pg.Client, o: ExportOptions, pair: string, mo
 
 export async function runExport(o: ExportOptions): Promise<ExportResult> {
   const started = performance.now();
+  const client = new pg.Client({ connectionString: o.connectionString, application_name: 'bqx export' });
+  await client.connect();
+  try {
+    return await exportWith(client, o, started);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+async function exportWith(client: pg.Client, o: ExportOptions, started: number): Promise<ExportResult> {
+  // the arguments are checked by the database (unknown pair, bad or empty range) before
+  // anything is created on disk
+  const plan = (await client.query<MonthRow>('select * from bqx.export_months($1::text[], $2, $3)', [o.pairs, o.from, o.to])).rows;
   prepareFolder(o.out);
   const old = readManifest(o.out);
   if (old && old.format !== o.format) {
@@ -150,33 +163,26 @@ export async function runExport(o: ExportOptions): Promise<ExportResult> {
     version: MANIFEST_VERSION, format: o.format, compression: o.format === 'parquet' ? o.compression : 'none',
     columns: EXPORT_COLUMNS.map((c) => c.name), files: { ...(old?.files ?? {}) },
   };
-  const client = new pg.Client({ connectionString: o.connectionString, application_name: 'bqx export' });
-  await client.connect();
-  try {
-    const plan = (await client.query<MonthRow>('select * from bqx.export_months($1::text[], $2, $3)', [o.pairs, o.from, o.to])).rows;
-    const todo = plan.filter((m) => {
-      const e = manifest.files[entryKey(m.pair, m.month)];
-      return o.force || !e || e.stamp !== m.stamp || !existsSync(join(o.out, e.path));
-    });
-    const staleTempsRemoved = sweepStaleTemps(o.out);
-    const rowsToWrite = todo.reduce((s, m) => s + Number(m.row_count), 0);
-    const written: ManifestEntry[] = [];
-    let rowsDone = 0;
-    for (const m of todo) {
-      const entry = await exportMonth(client, o, m.pair, m.month);
-      manifest.files[entryKey(m.pair, m.month)] = entry;
-      writeManifest(o.out, manifest);
-      written.push(entry);
-      rowsDone += entry.rows;
-      o.onProgress?.({ filesDone: written.length, filesToWrite: todo.length, rowsDone, rowsToWrite, last: { pair: m.pair, month: m.month, rows: entry.rows } });
-    }
-    if (!old) writeManifest(o.out, manifest); // an export with nothing to write still leaves its manifest
-    return {
-      months: plan.length, written, unchanged: plan.length - todo.length,
-      rows: rowsDone, bytes: written.reduce((s, e) => s + e.bytes, 0),
-      seconds: (performance.now() - started) / 1000, staleTempsRemoved,
-    };
-  } finally {
-    await client.end().catch(() => {});
+  const todo = plan.filter((m) => {
+    const e = manifest.files[entryKey(m.pair, m.month)];
+    return o.force || !e || e.stamp !== m.stamp || !existsSync(join(o.out, e.path));
+  });
+  const staleTempsRemoved = sweepStaleTemps(o.out);
+  const rowsToWrite = todo.reduce((s, m) => s + Number(m.row_count), 0);
+  const written: ManifestEntry[] = [];
+  let rowsDone = 0;
+  for (const m of todo) {
+    const entry = await exportMonth(client, o, m.pair, m.month);
+    manifest.files[entryKey(m.pair, m.month)] = entry;
+    writeManifest(o.out, manifest);
+    written.push(entry);
+    rowsDone += entry.rows;
+    o.onProgress?.({ filesDone: written.length, filesToWrite: todo.length, rowsDone, rowsToWrite, last: { pair: m.pair, month: m.month, rows: entry.rows } });
   }
+  if (!old && todo.length === 0) writeManifest(o.out, manifest); // an export with nothing to write still leaves its manifest
+  return {
+    months: plan.length, written, unchanged: plan.length - todo.length,
+    rows: rowsDone, bytes: written.reduce((s, e) => s + e.bytes, 0),
+    seconds: (performance.now() - started) / 1000, staleTempsRemoved,
+  };
 }
