@@ -24,51 +24,45 @@ stable
 set search_path = ''
 as $$
 declare
-  v_pairs text[];
-  v_from  timestamptz;
-  v_to    timestamptz;
-  v_pair  text;
-  v_month timestamptz;
-  v_leaf  regclass;
-  v_found boolean := false;
+  v_pairs  text[] := case when p_pairs is null
+                          then (select pg_catalog.array_agg(p.pair order by p.pair) from bqx.pairs p)
+                          else (select pg_catalog.array_agg(distinct bqx_internal.check_pair(x)) from pg_catalog.unnest(p_pairs) x) end;
+  v_first  timestamptz := (bqx_internal.parse_month(p_from)).month_start;
+  v_last   timestamptz := (bqx_internal.parse_month(p_to)).month_start;
+  v_target record;
+  v_leaf   regclass;
+  v_found  boolean := false;
 begin
-  if p_pairs is null then
-    select pg_catalog.array_agg(p.pair order by p.pair) into v_pairs from bqx.pairs p;
-  else
-    select pg_catalog.array_agg(distinct bqx_internal.check_pair(x)) into v_pairs from pg_catalog.unnest(p_pairs) x;
-  end if;
-  v_from := (bqx_internal.parse_month(p_from)).month_start;
-  v_to   := (bqx_internal.parse_month(p_to)).month_start;
-  if v_from > v_to then
+  if v_first > v_last then
     perform bqx_internal.raise_error('22023', pg_catalog.format('from month %s is after to month %s', p_from, p_to),
       'The range is empty: --from must not be later than --to.', 'Swap the two months.');
   end if;
 
-  foreach v_pair in array coalesce(v_pairs, '{}') loop
-    for v_month in
-      select g.m at time zone 'UTC'
-        from pg_catalog.generate_series(v_from at time zone 'UTC', v_to at time zone 'UTC', interval '1 month') g (m)
-    loop
-      v_leaf := pg_catalog.to_regclass('bqx.' || pg_catalog.quote_ident(bqx_internal.leaf_name(v_pair, v_month)));
-      continue when v_leaf is null;
-      v_found := true;
-      pair  := v_pair;
-      month := pg_catalog.to_char(v_month at time zone 'UTC', 'YYYY-MM');
-      execute pg_catalog.format(
-        'select pg_catalog.count(*), pg_catalog.min(l.ts_utc), pg_catalog.max(l.ts_utc),
-                pg_catalog.to_hex(coalesce(pg_catalog.bit_xor(
-                  pg_catalog.hashtextextended(l.ctid::text || ''/'' || l.xmin::text, 0)), 0))
-           from %s l', v_leaf)
-        into row_count, first_ts, last_ts, stamp;
-      stamp := v_leaf::oid::text || '-' || row_count || '-' || stamp;
-      return next;
-    end loop;
+  for v_target in
+    select t.pair, g.m at time zone 'UTC' as month_start
+      from pg_catalog.unnest(v_pairs) as t (pair)
+     cross join pg_catalog.generate_series(v_first at time zone 'UTC', v_last at time zone 'UTC', interval '1 month') as g (m)
+     order by 1, 2
+  loop
+    v_leaf := pg_catalog.to_regclass('bqx.' || pg_catalog.quote_ident(bqx_internal.leaf_name(v_target.pair, v_target.month_start)));
+    continue when v_leaf is null;
+    v_found := true;
+    pair  := v_target.pair;
+    month := pg_catalog.to_char(v_target.month_start at time zone 'UTC', 'YYYY-MM');
+    execute pg_catalog.format(
+      'select pg_catalog.count(*), pg_catalog.min(l.ts_utc), pg_catalog.max(l.ts_utc),
+              pg_catalog.to_hex(coalesce(pg_catalog.bit_xor(
+                pg_catalog.hashtextextended(l.ctid::text || ''/'' || l.xmin::text, 0)), 0))
+         from %s l', v_leaf)
+      into row_count, first_ts, last_ts, stamp;
+    stamp := v_leaf::oid::text || '-' || row_count || '-' || stamp;
+    return next;
   end loop;
 
   if not v_found then
     perform bqx_internal.raise_error('P0002',
       pg_catalog.format('nothing to export: no stored month of %s in %s..%s',
-        pg_catalog.array_to_string(v_pairs, ','), p_from, p_to),
+        coalesce(pg_catalog.array_to_string(v_pairs, ','), 'no pair'), p_from, p_to),
       'No month leaf bqx.bqx_<pair>_<yyyy>_<mm> of these pairs exists in the range.',
       'Backfill first (bqx backfill --pairs ... --from ... --to ...), or widen the range.');
   end if;
