@@ -7,8 +7,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { to as copyTo } from 'pg-copy-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXPORT_COLUMNS } from '../scripts/export/columns.js';
+import { EXPORT_COLUMNS, SELECT_LIST } from '../scripts/export/columns.js';
+import { BinaryCopyDecoder } from '../scripts/export/copy-binary-reader.js';
 import { MANIFEST_NAME, type Manifest } from '../scripts/export/manifest.js';
 import { runExport, type ExportOptions } from '../scripts/export/run.js';
 import { loadBars } from './support/bars.js';
@@ -161,6 +163,43 @@ describe('bqx export: the files', () => {
     const head = readFileSync(join(dir, `pair=${REAL}`, 'month=2019-01', 'part-0.csv'), 'utf8').split('\n').slice(0, 2);
     expect(head[0]).toBe(EXPORT_COLUMNS.map((c) => c.name).join(','));
     expect(head[1]).toMatch(/^2019-01-0\d \d\d:\d\d:00\+00,1\.\d+,,/); // UTC, then NULL features as empty fields
+  });
+});
+
+describe('the binary COPY decoder', () => {
+  it('decodes the same rows however the stream is cut into chunks (rows straddling chunks, 1-byte chunks)', async () => {
+    const client = await db.pool.connect();
+    const chunks: Buffer[] = [];
+    try {
+      const sql = `copy (select ${SELECT_LIST} from bqx.bqx where pair = '${SYNTH}' order by ts_utc) to stdout (format binary)`;
+      for await (const c of client.query(copyTo(sql))) chunks.push(c as Buffer);
+    } finally {
+      client.release();
+    }
+    const all = Buffer.concat(chunks);
+    const decode = (cuts: number[]) => {
+      const d = new BinaryCopyDecoder(EXPORT_COLUMNS, 1000); // too small on purpose: it must grow
+      let from = 0;
+      for (const to of [...cuts, all.length]) { d.push(all.subarray(from, to)); from = to; }
+      return d.finish();
+    };
+    const whole = decode([]);
+    expect(whole.rows).toBeGreaterThan(40_000);
+    const rng = mulberry32(5);
+    const randomCuts = (n: number, max: number) => {
+      const cuts: number[] = [];
+      for (let at = 0; ;) { at += 1 + Math.floor(rng() * max); if (at >= all.length) return cuts; cuts.push(at); if (cuts.length >= n) return cuts; }
+    };
+    for (const cuts of [randomCuts(100_000, 700), randomCuts(100_000, 9000), Array.from({ length: 3000 }, (_, i) => i + 1)]) {
+      const again = decode(cuts);
+      expect(again.rows).toBe(whole.rows);
+      expect(Buffer.from(again.ts.buffer, 0, whole.rows * 8).equals(Buffer.from(whole.ts.buffer, 0, whole.rows * 8))).toBe(true);
+      again.values.forEach((v, i) => { if (v) expect(Buffer.from(v.buffer).equals(Buffer.from((whole.values[i] as typeof v).buffer))).toBe(true); });
+      again.validity.forEach((v, i) => { if (v) expect(Buffer.from(v.buffer).equals(Buffer.from((whole.validity[i] as Uint8Array).buffer))).toBe(true); });
+      expect(again.nullCounts).toEqual(whole.nullCounts);
+    }
+    expect(() => { const d = new BinaryCopyDecoder(EXPORT_COLUMNS, 10); d.push(all.subarray(0, all.length - 2)); d.finish(); })
+      .toThrow(/without its trailer/);
   });
 });
 

@@ -6,6 +6,8 @@
 // The format: PostgreSQL docs, "COPY: Binary Format".
 import type { ExportColumn } from './columns.js';
 
+/** enough bytes of a chunk to finish a row begun in the previous one */
+const STRADDLE_BYTES = 4096;
 const SIGNATURE = Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00]);
 /** 2000-01-01 minus 1970-01-01 in microseconds, as two 32-bit words */
 const EPOCH_SHIFT_US = 946_684_800_000_000n;
@@ -65,14 +67,36 @@ export class BinaryCopyDecoder {
 
   /** Feed the next chunk of the COPY stream. */
   push(chunk: Buffer): void {
-    let buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
-    this.pending = null;
+    if (!this.pending) {
+      this.keepRest(chunk, this.parse(chunk));
+      return;
+    }
+    // a row straddles the two chunks: finish it from the head of this chunk (a row is
+    // ~500 bytes at most), then go on in the chunk itself instead of copying all of it
+    const headLength = Math.min(chunk.length, STRADDLE_BYTES);
+    const head = Buffer.concat([this.pending, chunk.subarray(0, headLength)]);
+    const fromChunk = this.parse(head) - this.pending.length;
+    if (fromChunk < 0) { // the straddling row is still not complete
+      this.pending = Buffer.concat([head.subarray(head.length - headLength + fromChunk), chunk.subarray(headLength)]);
+      return;
+    }
+    const rest = chunk.subarray(fromChunk);
+    this.keepRest(rest, this.parse(rest));
+  }
+
+  private keepRest(buf: Buffer, used: number): void {
+    this.pending = used < buf.length ? Buffer.from(buf.subarray(used)) : null;
+  }
+
+  /** Parses the whole rows at the start of buf; returns the bytes used. */
+  private parse(buf: Buffer): number {
+    if (this.ended && buf.length > 0) throw new Error('data after the binary COPY trailer');
     let o = 0;
     if (!this.headerDone) {
-      if (buf.length < 19) { this.pending = buf; return; }
+      if (buf.length < 19) return 0;
       if (!buf.subarray(0, 11).equals(SIGNATURE)) throw new Error('not a PostgreSQL binary COPY stream');
       const extension = buf.readInt32BE(15);
-      if (buf.length < 19 + extension) { this.pending = buf; return; }
+      if (buf.length < 19 + extension) return 0;
       o = 19 + extension;
       this.headerDone = true;
     }
@@ -80,23 +104,21 @@ export class BinaryCopyDecoder {
     const ncol = this.columns.length;
     while (o + 2 <= buf.length) {
       const fields = view.getInt16(o);
-      if (fields === -1) { this.ended = true; o += 2; break; }
+      if (fields === -1) { this.ended = true; return o + 2; }
       if (fields !== ncol) throw new Error(`binary COPY row has ${fields} fields, expected ${ncol}`);
       // the whole row must be here before any of it is stored
       let p = o + 2;
-      let complete = true;
       for (let c = 0; c < ncol; c++) {
-        if (p + 4 > buf.length) { complete = false; break; }
+        if (p + 4 > buf.length) return o;
         const len = view.getInt32(p);
         p += 4 + (len > 0 ? len : 0);
-        if (p > buf.length) { complete = false; break; }
+        if (p > buf.length) return o;
       }
-      if (!complete) break;
       if (this.batch.rows === this.capacity) this.grow();
       this.storeRow(view, o + 2);
       o = p;
     }
-    if (o < buf.length) this.pending = Buffer.from(buf.subarray(o));
+    return o;
   }
 
   private storeRow(view: DataView, start: number): void {

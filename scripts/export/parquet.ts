@@ -59,6 +59,9 @@ export function parquetBytes(
   const props = new pq.WriterPropertiesBuilder()
     .setDictionaryEnabled(false)
     .setColumnEncoding('ts_utc', pq.Encoding.DELTA_BINARY_PACKED)
+    // min/max statistics where readers filter (time), not on every feature
+    .setStatisticsEnabled(pq.EnabledStatistics.None)
+    .setColumnStatisticsEnabled('ts_utc', pq.EnabledStatistics.Page)
     .setCompression(CODEC[compression])
     .setCreatedBy('bqx export (parquet-wasm)')
     .setKeyValueMetadata(new Map(Object.entries(metadata)))
