@@ -10,8 +10,10 @@
 //             Parquet, CSV made by the server for CSV): stamp and rows from one snapshot
 //   write     a hidden temporary file in the month's folder, fsync, rename over
 //             part-0.*; then the manifest (also replaced by rename). A crash leaves
-//             whole files only; stale temporary files are removed on the next run
-// Memory is bounded by one month (<= 44,640 rows), whatever the range.
+//             whole files only; stale temporary files are removed on the next run.
+//             Parquet is encoded and written on a thread of its own
+//             (parquet-encoder.ts) while the main thread reads the next month
+// Memory is bounded by a few months (<= 44,640 rows each), whatever the range.
 import { closeSync, createWriteStream, existsSync, fsyncSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -19,9 +21,10 @@ import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { EXPORT_COLUMNS, SELECT_LIST } from './columns.js';
 import { BinaryCopyDecoder } from './copy-binary-reader.js';
-import { commitTemp, sweepStaleTemps, tempPathFor, writeFileAtomic } from './files.js';
+import { commitTemp, sweepStaleTemps, tempPathFor } from './files.js';
 import { entryKey, MANIFEST_VERSION, readManifest, writeManifest, type FileFormat, type Manifest, type ManifestEntry } from './manifest.js';
-import { parquetBytes, type ParquetCompression } from './parquet.js';
+import { ParquetEncoder } from './parquet-encoder.js';
+import type { ParquetCompression } from './parquet.js';
 
 export interface ExportOptions {
   connectionString: string;
@@ -85,7 +88,12 @@ function monthBounds(month: string): [string, string] {
   return [`${month}-01 00:00:00+00`, `${next}-01 00:00:00+00`];
 }
 
-async function exportMonth(client: pg.Client, o: ExportOptions, pair: string, month: string): Promise<ManifestEntry> {
+/**
+ * Reads one month in its own snapshot and writes its file. For Parquet it resolves once the
+ * rows are read; the file is then written by the encoder thread while the caller reads the
+ * next month (`written` settles when the file is in place).
+ */
+async function exportMonth(client: pg.Client, o: ExportOptions, encoder: ParquetEncoder | null, pair: string, month: string): Promise<{ written: Promise<ManifestEntry> }> {
   const path = relativePath(pair, month, o.format);
   const file = join(o.out, path);
   const tmp = tempPathFor(file);
@@ -99,13 +107,21 @@ async function exportMonth(client: pg.Client, o: ExportOptions, pair: string, mo
     const select = `select ${SELECT_LIST} from bqx.bqx where pair = ${client.escapeLiteral(pair)}
        and ts_utc >= ${client.escapeLiteral(start)} and ts_utc < ${client.escapeLiteral(end)} order by ts_utc`;
     const expected = Number(cur.row_count);
+    const entryOf = (bytes: number): ManifestEntry => ({
+      pair, month, path, rows: expected,
+      first_ts: cur.first_ts?.toISOString() ?? null, last_ts: cur.last_ts?.toISOString() ?? null,
+      stamp: cur.stamp, bytes, written_at: new Date().toISOString(),
+    });
     if (o.format === 'parquet') {
       const decoder = new BinaryCopyDecoder(EXPORT_COLUMNS, expected);
       for await (const chunk of client.query(copyTo(`copy (${select}) to stdout (format binary)`))) decoder.push(chunk as Buffer);
       const batch = decoder.finish();
       if (batch.rows !== expected) throw new Error(`${pair} ${month}: COPY gave ${batch.rows} rows, the month holds ${expected}`);
-      const bytes = parquetBytes(EXPORT_COLUMNS, batch, o.compression, { 'bqx.pair': pair, 'bqx.month': month, 'bqx.stamp': cur.stamp });
-      writeFileAtomic(file, bytes);
+      await client.query('commit');
+      const metadata = { 'bqx.pair': pair, 'bqx.month': month, 'bqx.stamp': cur.stamp };
+      const written = (encoder as ParquetEncoder).write(file, batch, o.compression, metadata).then((bytes) => entryOf(bytes));
+      written.catch(() => {}); // awaited by the caller; never an unhandled rejection meanwhile
+      return { written };
     } else {
       // the server writes the CSV: shortest exact float8 text (extra_float_digits >= 1
       // round-trips every double), ISO timestamps in UTC
@@ -123,12 +139,7 @@ async function exportMonth(client: pg.Client, o: ExportOptions, pair: string, mo
       commitTemp(tmp, file);
     }
     await client.query('commit');
-    const { size } = statSync(file);
-    return {
-      pair, month, path, rows: expected,
-      first_ts: cur.first_ts?.toISOString() ?? null, last_ts: cur.last_ts?.toISOString() ?? null,
-      stamp: cur.stamp, bytes: size, written_at: new Date().toISOString(),
-    };
+    return { written: Promise.resolve(entryOf(statSync(file).size)) };
   } catch (e) {
     await client.query('rollback').catch(() => {});
     rmSync(tmp, { force: true });
@@ -171,13 +182,26 @@ async function exportWith(client: pg.Client, o: ExportOptions, started: number):
   const rowsToWrite = todo.reduce((s, m) => s + Number(m.row_count), 0);
   const written: ManifestEntry[] = [];
   let rowsDone = 0;
-  for (const m of todo) {
-    const entry = await exportMonth(client, o, m.pair, m.month);
-    manifest.files[entryKey(m.pair, m.month)] = entry;
+  const record = async (pending: Promise<ManifestEntry>) => {
+    const entry = await pending;
+    manifest.files[entryKey(entry.pair, entry.month)] = entry;
     writeManifest(o.out, manifest);
     written.push(entry);
     rowsDone += entry.rows;
-    o.onProgress?.({ filesDone: written.length, filesToWrite: todo.length, rowsDone, rowsToWrite, last: { pair: m.pair, month: m.month, rows: entry.rows } });
+    o.onProgress?.({ filesDone: written.length, filesToWrite: todo.length, rowsDone, rowsToWrite, last: { pair: entry.pair, month: entry.month, rows: entry.rows } });
+  };
+  const encoder = o.format === 'parquet' && todo.length > 0 ? new ParquetEncoder() : null;
+  try {
+    // month k+1 is read (COPY, decode) while the encoder thread writes month k
+    let inFlight: Promise<ManifestEntry> | null = null;
+    for (const m of todo) {
+      const next = await exportMonth(client, o, encoder, m.pair, m.month);
+      if (inFlight) await record(inFlight);
+      inFlight = next.written;
+    }
+    if (inFlight) await record(inFlight);
+  } finally {
+    await encoder?.close();
   }
   if (!old && todo.length === 0) writeManifest(o.out, manifest); // an export with nothing to write still leaves its manifest
   return {
