@@ -21,6 +21,11 @@ if (!kernelOnly) {
     logLevel: 'warning',
   });
   chmodSync('dist/bqx.js', 0o755);
+  // bqx export's Parquet encoder thread (scripts/export/parquet-encoder.ts starts it)
+  await build({
+    entryPoints: ['scripts/export/parquet-worker.ts'], outfile: 'dist/export-worker.js',
+    bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning',
+  });
 }
 
 await build({

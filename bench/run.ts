@@ -17,6 +17,7 @@ import { reportSeedMethod, runSeedMethod } from './seed-method.js';
 import { reportFull } from './full.js';
 import { resolveWorkload, seedWorkload } from './workload.js';
 import { fmt, report, summary } from './report.js';
+import { benchExport } from './export.js';
 
 const PARTS = ['kernel', 'engines', 'seed', 'import', 'live', 'writelimit', 'seedmethod', 'full'];
 
@@ -88,6 +89,18 @@ async function main() {
     const l = await benchLive(url);
     report('live: one bar for each of 28 pairs in one INSERT (median)', `${fmt(l.everyMinuteMedianMs, 1)} ms`, '<= 20 ms', l.everyMinuteMedianMs <= 20);
     report('live: 10k-bar batch INSERT, live on vs off', `${fmt(l.batch10kLiveMs)} ms vs ${fmt(l.batch10kOffMs)} ms`);
+    await dropDatabase(adminUrl, 'bqx_bench');
+  }
+
+  if (want('export')) {
+    const url = await freshDatabase(adminUrl, 'bqx_bench');
+    const x = await benchExport(url);
+    const vsCopy = (r: { rowsPerSec: number }) => r.rowsPerSec / x.copy.rowsPerSec;
+    report(`plain COPY (select * from bqx.bqx where <one pair-year>) TO STDOUT (${fmt(x.rows)} rows, the yardstick)`, `${fmt(x.copy.seconds, 2)} s = ${fmt(x.copy.rowsPerSec)} rows/s`);
+    report('bqx export, the same pair-year as Parquet (zstd)', `${fmt(x.parquet.seconds, 2)} s = ${fmt(x.parquet.rowsPerSec)} rows/s = ${fmt(vsCopy(x.parquet), 2)} x plain COPY`, '>= 0.5 x COPY', vsCopy(x.parquet) >= 0.5);
+    report('  bqx export as CSV', `${fmt(x.csv.seconds, 2)} s = ${fmt(x.csv.rowsPerSec)} rows/s = ${fmt(vsCopy(x.csv), 2)} x plain COPY`);
+    report('  peak RSS of bqx export (Parquet): one month vs the year', `${x.oneMonthPeakRssMb} MB vs ${x.parquet.peakRssMb} MB (CSV: ${x.csv.peakRssMb} MB)`);
+    report(`bqx.features_asof, ${fmt(x.asof.points)} random points of the year`, `${fmt(x.asof.seconds, 3)} s = ${fmt(x.asof.pointsPerSec)} points/s`, '>= 50k points/s', x.asof.pointsPerSec >= 50_000);
     await dropDatabase(adminUrl, 'bqx_bench');
   }
 

@@ -11,6 +11,7 @@ import { registerImport } from './commands/import.js';
 import { registerVerify } from './commands/verify.js';
 import { registerDemo } from './commands/demo.js';
 import { printError } from './lib/user-error.js';
+import { registerExport } from './commands/export.js';
 
 const program = new Command();
 program
@@ -27,6 +28,7 @@ registerSeed(program);
 registerImport(program);
 registerVerify(program);
 registerDemo(program);
+registerExport(program);
 
 // a UserError or a Postgres error: message, SQLSTATE, DETAIL, HINT; exit status 1
 program.parseAsync(process.argv).catch(printError);
