@@ -26,11 +26,18 @@ function sqlFiles(dir: string): string[] {
 
 export interface RoutineFile { path: string; plv8: boolean }
 
+/** Files named *grants.sql hold privileges: applied after every routine exists. */
+export function isGrantFile(path: string): boolean {
+  return /grants\.sql$/.test(path);
+}
+
+/** The routine files in install order: path order, grant files last (in path order). */
 export function routineFiles(): RoutineFile[] {
-  return sqlFiles(sqlDir).map((path) => ({
+  const files = sqlFiles(sqlDir).map((path) => ({
     path,
     plv8: relative(sqlDir, path).split('/')[0] === 'plv8',
   }));
+  return [...files.filter((f) => !isGrantFile(f.path)), ...files.filter((f) => isGrantFile(f.path))];
 }
 
 export async function plv8Available(client: pg.ClientBase): Promise<boolean> {

@@ -8,6 +8,7 @@ create or replace function bqx_internal.claim_job(p_worker text)
 returns bqx.jobs
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare

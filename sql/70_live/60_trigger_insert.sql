@@ -7,6 +7,7 @@ create or replace function bqx_internal.live_m1_insert()
 returns trigger
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare

@@ -6,6 +6,7 @@ create or replace function bqx_internal.live_m1_update()
 returns trigger
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare

@@ -4,6 +4,7 @@ create or replace function bqx_internal.live_m1_delete()
 returns trigger
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
