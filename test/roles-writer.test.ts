@@ -131,6 +131,27 @@ describe('roles: writer, reader and PUBLIC', () => {
     }
   });
 
+  it('a stranger cannot take bqx\'s advisory locks: live inserts, backfills and the queue go on (finding 6)', async () => {
+    await db.query(`select bqx.enqueue(array['EURUSD'], '2024-08', '2024-08')`);
+    const job = (await db.query(`select job_id from bqx.jobs where month = '2024-08'`)).rows[0].job_id;
+    const s = await as('stranger');
+    await expect(s.query(`select * from bqx_internal.lock_salt`)).rejects.toMatchObject({ code: '42501' });
+    await expect(s.query(`select bqx_internal.lock_key('bqx.live:EURUSD')`)).rejects.toMatchObject({ code: '42501' });
+    // the keys of the issue's recipe (fixed hashes before), held for the whole test
+    await s.query(`begin`);
+    await s.query(`select pg_advisory_xact_lock(hashtextextended('bqx.live:EURUSD', 0)),
+                          pg_advisory_xact_lock(hashtextextended('bqx.month:bqx_eurusd_2024_07', 0)),
+                          pg_advisory_xact_lock(hashtextextended('bqx.month:bqx_eurusd_2024_08', 0)),
+                          pg_advisory_xact_lock(1651603456, $1::int)`, [job]);
+    const w = await as('writer');
+    await w.query(`set lock_timeout = '2s'`);
+    await w.query(`insert into bqx.m1 values ('EURUSD', '2024-07-06T12:00Z', 1.2)`);
+    await w.query(`call bqx.backfill('EURUSD', '2024-07')`);
+    const work = await w.query(`call bqx.work()`);
+    expect(work.rows[0]).toMatchObject({ jobs_done: 1, jobs_failed: 0, drained: true });
+    await s.query(`rollback`);
+  });
+
   it('PUBLIC may execute no routine of bqx_internal and no routine of bqx', async () => {
     const granted = await db.query(`
       select p.oid::regprocedure::text as routine
