@@ -152,6 +152,24 @@ describe('roles: writer, reader and PUBLIC', () => {
     await s.query(`rollback`);
   });
 
+  it('a stranger who copied a job\'s lock key from pg_locks is named, and the queue is not reported drained', async () => {
+    await db.query(`select bqx.enqueue(array['EURUSD'], '2024-06', '2024-06', true)`);
+    const job = (await db.query(`select job_id from bqx.jobs where month = '2024-06'`)).rows[0].job_id;
+    // pg_locks shows every session the keys held right now: the class is not secret from there
+    const cls = (await db.query(`select bqx_internal.job_lock_class() as c`)).rows[0].c;
+    const s = await as('stranger');
+    const pid = (await s.query(`select pg_backend_pid() as pid`)).rows[0].pid;
+    await s.query(`select pg_advisory_lock($1, $2)`, [cls, job]);
+    const w = await as('writer');
+    const notices: string[] = [];
+    w.on('notice', (n) => notices.push(`${n.message} ${n.detail ?? ''}`));
+    const work = await w.query(`call bqx.work()`);
+    expect(work.rows[0]).toMatchObject({ jobs_done: 0, drained: false });
+    expect(notices.join('\n')).toMatch(new RegExp(`job ${job} \\(EURUSD 2024-06\\) is locked[^]*pid ${pid} \\(user ${logins.stranger}`));
+    await s.query(`select pg_advisory_unlock_all()`);
+    expect((await w.query(`call bqx.work()`)).rows[0]).toMatchObject({ jobs_done: 1, drained: true });
+  });
+
   it('PUBLIC may execute no routine of bqx_internal and no routine of bqx', async () => {
     const granted = await db.query(`
       select p.oid::regprocedure::text as routine

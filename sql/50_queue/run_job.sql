@@ -43,7 +43,7 @@ begin
     get stacked diagnostics v_state = returned_sqlstate, v_msg = message_text, v_detail = pg_exception_detail;
     if v_state = '55P03' and p_deadline is not null and pg_catalog.clock_timestamp() >= p_deadline then
       update bqx.jobs j
-         set status = 'pending', attempts = j.attempts - 1, started_at = null, worker = null, worker_pid = null,
+         set status = 'pending', attempts = j.attempts - 1, started_at = null,
              last_sqlstate = v_state,
              last_error = 'given back at max_seconds: ' || v_msg || coalesce(' (' || v_detail || ')', '')
        where j.job_id = p_job_id;
