@@ -42,7 +42,7 @@ describeEachEngine('CALL bqx.backfill', (engine) => {
     const leaf = await db.query(`select relname from pg_stat_user_tables where schemaname = 'bqx' and relname = 'bqx_eurusd_2024_07'`);
     expect(leaf.rowCount).toBe(1);
     // no stage tables left behind
-    const stages = await db.query(`select count(*)::int as n from pg_tables where schemaname = 'bqx_internal'`);
+    const stages = await db.query(`select count(*)::int as n from pg_tables where schemaname = 'bqx_internal' and tablename like 'stage\\_%'`);
     expect(stages.rows[0].n).toBe(0);
   });
 

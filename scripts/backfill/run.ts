@@ -126,16 +126,13 @@ export async function runBackfill(connectionString: string, opts: BackfillOption
             await c.query(`select pg_catalog.set_config($1, $2, false)`, [k, v]);
           }
           while (!opts.signal?.aborted && failure === undefined) {
-            const r = await c.query(`call bqx.work(max_jobs => $1, worker => $2, jobs_done => null)`,
-              [jobsPerCall, `${prefix}-${i}`]);
-            const n = Number(r.rows[0].jobs_done);
-            jobsRun += n;
-            if (n > 0) continue;
-            // nothing claimable right now: done, unless a job is pending (a moment ago
-            // locked by another claimer, or retried) or abandoned by a dead worker
-            const left = await c.query(`select pg_catalog.count(*)::int as n from bqx.job_activity
-                                         where status = 'pending' or (status = 'running' and not worker_alive)`);
-            if (left.rows[0].n === 0) break;
+            const r = await c.query(`call bqx.work(max_jobs => $1, worker => $2)`, [jobsPerCall, `${prefix}-${i}`]);
+            const { jobs_done: done, jobs_failed: failed, drained } = r.rows[0];
+            jobsRun += Number(done) + Number(failed);
+            if (Number(done) + Number(failed) > 0) continue;
+            // bqx.work says whether anything is left to claim (a job pending but locked by
+            // another claimer a moment ago, retried, or abandoned by a dead worker)
+            if (drained) break;
             await sleep(200, opts.signal);
           }
         } catch (e) {

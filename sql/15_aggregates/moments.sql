@@ -3,7 +3,7 @@
 -- var_samp, which keeps relative accuracy for tiny variances at any rate level).
 -- One aggregate gives the SQL engine a block's mean (Sx/N) and M2 (Sxx) in one pass,
 -- where avg() and var_samp() would each walk the frame.
-create aggregate bqx_internal.moments(double precision) (
+create or replace aggregate bqx_internal.moments(double precision) (
   sfunc    = pg_catalog.float8_accum,
   stype    = double precision[],
   initcond = '{0,0,0}'

@@ -4,6 +4,8 @@
 -- exactly like the leaves bqx_internal.write_month swaps in, so a later backfill of the
 -- month simply replaces it. Creation takes the pair-month's advisory lock, the same one
 -- write_month holds, so a leaf is never created while a backfill of that month swaps it.
+-- CREATE, then ATTACH: SHARE UPDATE EXCLUSIVE on bqx.bqx_<pair>, which no reader or
+-- writer of the pair conflicts with (CREATE TABLE ... PARTITION OF takes ACCESS EXCLUSIVE).
 create or replace function bqx_internal.ensure_month_partition(p_pair text, p_ts timestamptz)
 returns text
 language plpgsql
@@ -21,10 +23,11 @@ begin
     return v_leaf;
   end if;
   perform bqx_internal.ensure_pair_partition(p_pair);
-  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('bqx.month:' || v_leaf, 0));
+  perform pg_catalog.pg_advisory_xact_lock(bqx_internal.lock_key('bqx.month:' || v_leaf));
   if not bqx_internal.relation_exists('bqx', v_leaf) then
-    execute pg_catalog.format('create table bqx.%I partition of bqx.%I for values from (%L) to (%L)',
-      v_leaf, 'bqx_' || pg_catalog.lower(p_pair), v_bounds.month_start, v_bounds.month_end);
+    execute pg_catalog.format('create table bqx.%I (like bqx.bqx)', v_leaf);
+    execute pg_catalog.format('alter table bqx.%I attach partition bqx.%I for values from (%L) to (%L)',
+      'bqx_' || pg_catalog.lower(p_pair), v_leaf, v_bounds.month_start, v_bounds.month_end);
   end if;
   return v_leaf;
 end;

@@ -1,5 +1,7 @@
 -- The per-pair partition bqx.bqx_<pair> of bqx.bqx (itself partitioned by month),
--- created on first use.
+-- created on first use: CREATE, then ATTACH, which takes SHARE UPDATE EXCLUSIVE on
+-- bqx.bqx (CREATE TABLE ... PARTITION OF would take ACCESS EXCLUSIVE and stall every
+-- reader of bqx.bqx until the creating transaction ends).
 create or replace function bqx_internal.ensure_pair_partition(p_pair text)
 returns void
 language plpgsql
@@ -12,10 +14,10 @@ begin
   if bqx_internal.relation_exists('bqx', v_name) then
     return;
   end if;
-  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('bqx.pair_partition:' || p_pair, 0));
+  perform pg_catalog.pg_advisory_xact_lock(bqx_internal.lock_key('bqx.pair_partition:' || p_pair));
   if not bqx_internal.relation_exists('bqx', v_name) then
-    execute pg_catalog.format(
-      'create table bqx.%I partition of bqx.bqx for values in (%L) partition by range (ts_utc)', v_name, p_pair);
+    execute pg_catalog.format('create table bqx.%I (like bqx.bqx) partition by range (ts_utc)', v_name);
+    execute pg_catalog.format('alter table bqx.bqx attach partition bqx.%I for values in (%L)', v_name, p_pair);
     execute pg_catalog.format(
       'comment on table bqx.%I is %L', v_name, 'BQX rows of ' || p_pair || ', one leaf partition per month');
   end if;

@@ -7,6 +7,7 @@ create or replace procedure bqx.backfill(
   inout engine       text   default null
 )
 language plpgsql
+security definer
 set search_path = ''
 as $$
 declare

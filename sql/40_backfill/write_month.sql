@@ -1,10 +1,23 @@
--- Compute one pair-month with the current engine and swap it in atomically.
+-- Compute one pair-month with the current engine and store it atomically, without ever
+-- holding up the pair's readers and writers (the lock order is in the README, "Locks").
 --
--- The month is built in a fresh stage table (no index while inserting, primary key
--- built once afterwards, and a CHECK equal to the partition bound so ATTACH does not
--- scan it), then, in the caller's transaction: the old leaf is detached and dropped,
--- the stage is renamed to the leaf and attached. A reader sees the old month or the
--- new one, never a mix; a crash before COMMIT leaves the old month untouched.
+--   1. the pair's partition bqx.bqx_<pair> exists (created and attached on first use);
+--   2. the month lock 'bqx.month:<leaf>', exclusive, without queuing
+--      (bqx_internal.lock_month): live writers of the month have committed;
+--   3. the month is computed into a fresh stage table of bqx_internal (no lock on any
+--      bqx table but ACCESS SHARE on the source);
+--   4. the swap, in the caller's transaction:
+--      - the leaf exists (a re-run, or live mode made it): its rows are replaced in
+--        place, DELETE then INSERT from the stage, under ROW EXCLUSIVE on the leaf only:
+--        readers keep reading the old rows until COMMIT, nobody waits for anybody, and
+--        the leaf keeps its identity (a user's grants and views on it survive);
+--      - no leaf yet: the stage gets its primary key and a CHECK equal to the partition
+--        bound (so ATTACH does not scan it), is moved to bqx and attached under SHARE
+--        UPDATE EXCLUSIVE on bqx.bqx_<pair>, which readers and writers do not conflict
+--        with.
+--      Both relation locks are bounded (bqx_internal.lock_relation).
+-- Waits end at bqx_internal.lock_deadline() with 55P03. A reader sees the old month or
+-- the new one, never a mix; a crash before COMMIT leaves the old month untouched.
 -- Arguments are trusted (validated by bqx.backfill).
 create or replace function bqx_internal.write_month(
   p_pair        text,
@@ -20,18 +33,19 @@ set search_path = ''
 set jit = off
 as $$
 declare
-  v_parent text := 'bqx_' || pg_catalog.lower(p_pair);
-  v_leaf   text := bqx_internal.leaf_name(p_pair, p_month_start);
-  v_stage  text := 'stage_' || bqx_internal.leaf_name(p_pair, p_month_start) || '_' || pg_catalog.pg_backend_pid();
+  v_parent   text := 'bqx_' || pg_catalog.lower(p_pair);
+  v_leaf     text := bqx_internal.leaf_name(p_pair, p_month_start);
+  v_stage    text := 'stage_' || bqx_internal.leaf_name(p_pair, p_month_start) || '_' || pg_catalog.pg_backend_pid();
+  v_deadline timestamptz := bqx_internal.lock_deadline();
 begin
-  -- one writer per pair-month at a time; other pair-months proceed in parallel
-  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('bqx.month:' || v_leaf, 0));
   perform bqx_internal.ensure_pair_partition(p_pair);
+  perform bqx_internal.lock_month(v_leaf, v_deadline);
   engine   := bqx_internal.current_engine();
   bad_bars := bqx_internal.count_bad_bars(p_pair, p_month_start, p_month_end);
 
   execute pg_catalog.format('create table bqx_internal.%I (like bqx.bqx)', v_stage);
   rows_written := bqx_internal.fill_stage(v_stage, p_pair, p_month_start, p_month_end, engine);
+  perform bqx_internal.test_pause('swap');
 
   if rows_written = 0 and bad_bars = 0 then
     perform bqx_internal.raise_error('P0002',
@@ -41,18 +55,22 @@ begin
       'Load bars first (bqx import, bqx seed, or INSERT INTO bqx.m1), or check setting ''source'' in bqx.settings.');
   end if;
 
+  if bqx_internal.relation_exists('bqx', v_leaf) then
+    perform bqx_internal.lock_relation(pg_catalog.format('bqx.%I', v_leaf), 'row exclusive', v_deadline);
+    execute pg_catalog.format('delete from bqx.%I', v_leaf);
+    execute pg_catalog.format('insert into bqx.%I select * from bqx_internal.%I', v_leaf, v_stage);
+    execute pg_catalog.format('drop table bqx_internal.%I', v_stage);
+    return;
+  end if;
+
   execute pg_catalog.format(
     'alter table bqx_internal.%I add constraint %I primary key (pair, ts_utc), '
     'add constraint %I check (pair = %L and ts_utc >= %L and ts_utc < %L)',
     v_stage, v_stage || '_pkey', v_stage || '_bound', p_pair, p_month_start, p_month_end);
-
-  if bqx_internal.relation_exists('bqx', v_leaf) then
-    execute pg_catalog.format('alter table bqx.%I detach partition bqx.%I', v_parent, v_leaf);
-    execute pg_catalog.format('drop table bqx.%I', v_leaf);
-  end if;
   execute pg_catalog.format('alter table bqx_internal.%I set schema bqx', v_stage);
   execute pg_catalog.format('alter table bqx.%I rename to %I', v_stage, v_leaf);
   execute pg_catalog.format('alter index bqx.%I rename to %I', v_stage || '_pkey', v_leaf || '_pkey');
+  perform bqx_internal.lock_relation(pg_catalog.format('bqx.%I', v_parent), 'share update exclusive', v_deadline);
   execute pg_catalog.format('alter table bqx.%I attach partition bqx.%I for values from (%L) to (%L)',
     v_parent, v_leaf, p_month_start, p_month_end);
   execute pg_catalog.format('alter table bqx.%I drop constraint %I', v_leaf, v_stage || '_bound');
@@ -60,4 +78,4 @@ end;
 $$;
 
 comment on function bqx_internal.write_month(text, timestamptz, timestamptz) is
-  'internal: compute a pair-month with the current engine into a stage table and swap it in as leaf bqx.bqx_<pair>_<yyyy>_<mm>, atomically.';
+  'internal: compute a pair-month with the current engine into a stage table and store it as leaf bqx.bqx_<pair>_<yyyy>_<mm>, atomically (rows replaced in place, or the stage attached as a new leaf), with bounded lock waits.';

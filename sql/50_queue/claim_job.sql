@@ -8,11 +8,13 @@ create or replace function bqx_internal.claim_job(p_worker text)
 returns bqx.jobs
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
   v_job     bqx.jobs;
   v_skipped bigint[] := '{}';
+  v_holders integer[];
 begin
   loop
     -- one row at a time (a cursor would lock a prefetched batch and hide it from others)
@@ -27,6 +29,18 @@ begin
     -- a live worker holds the lock of its running job: skip it
     if not pg_catalog.pg_try_advisory_lock(bqx_internal.job_lock_class(), v_job.job_id::integer) then
       v_skipped := v_skipped || v_job.job_id;
+      -- a pending job's lock is held only by its last worker, for the moment between
+      -- recording a retry and releasing it: anyone else is not a bqx worker
+      select pg_catalog.array_agg(l.pid) into v_holders
+        from pg_catalog.pg_locks l
+       where l.locktype = 'advisory' and l.granted and l.objsubid = 2
+         and l.classid = bqx_internal.job_lock_class()::oid and l.objid = v_job.job_id::oid
+         and l.pid is distinct from v_job.worker_pid;
+      if v_job.status = 'pending' and v_holders is not null then
+        raise warning 'bqx: pending job % (% %) is locked by a session that is not a bqx worker', v_job.job_id, v_job.pair, v_job.month
+          using detail = 'Held by ' || bqx_internal.lock_holders(v_holders) || '. The job stays pending: bqx.work returns drained = false.',
+                hint = 'End that session (pg_terminate_backend(pid)) or have it release the advisory lock.';
+      end if;
       continue;
     end if;
 

@@ -10,6 +10,7 @@ create or replace function bqx.schedule(
 ) returns integer
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare

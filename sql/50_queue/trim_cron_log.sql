@@ -5,6 +5,7 @@ create or replace function bqx_internal.trim_cron_log(p_keep interval default '1
 returns bigint
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare

@@ -4,6 +4,7 @@ create or replace function bqx.unschedule()
 returns integer
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare

@@ -16,6 +16,7 @@ create or replace function bqx.verify(
 ) returns table ("check" text, ok boolean, expected text, actual text, detail text)
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare

@@ -20,7 +20,7 @@ begin
       'Insert bars in READ COMMITTED (the default) or SERIALIZABLE, or SET bqx.live = ''off'' for the load and run CALL bqx.backfill(pair, month) afterwards.');
   end if;
   for v_pair in select distinct u.p from pg_catalog.unnest(p_pairs) as u(p) order by 1 loop
-    perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('bqx.live:' || v_pair, 0));
+    perform pg_catalog.pg_advisory_xact_lock(bqx_internal.lock_key('bqx.live:' || v_pair));
   end loop;
 end;
 $$;

@@ -1,29 +1,28 @@
 -- The one write path of live mode and catch-up: recompute the stored BQX rows of
 -- time ranges, one [p_from[i], p_to[i]) per pair p_pair[i], from the configured source,
--- so that afterwards every good bar of each range has its correct row.
+-- so that afterwards every good bar of each range has its correct row, and delete the
+-- rows at keys (p_gone_pair[j], p_gone_ts[j]) whose bar is gone or bad. In the lock
+-- order of the README ("Locks"):
 --
 --   1. the per-pair live locks (bqx_internal.lock_live_pairs), so concurrent writers of
 --      a pair run one after the other and each sees the other's bars;
---   2. the leaves of every month holding a good bar of a range exist
---      (bqx_internal.ensure_month_partition), and each such pair-month's advisory lock is
---      held in SHARE mode: a backfill of that month (which holds it exclusively while it
---      swaps the leaf) waits for this transaction, or this one waits for the backfill
---      and then writes into its new leaf;
---   3. bqx_internal.upsert_ranges upserts the rows of every range in one INSERT (the
---      configured engine, one read of the source with the 75 good bars of lookback of
---      each range); a row whose value did not change is not rewritten;
--- Returns the number of rows inserted or changed. Rows of bars that are gone or bad are
--- not touched here: bqx_internal.delete_stale_rows (known keys, the live triggers) and
--- bqx_internal.delete_stale_range (a whole range, catch-up) remove them.
---
--- Ranges of the same pair must not overlap (a row may be upserted once per statement).
--- The configured engine computes the rows (bqx_internal.upsert_ranges ->
--- engine_ranges), the same one bqx.backfill uses: live rows equal backfilled rows bit
--- for bit.
+--   2. the month locks, shared, sorted (bqx_internal.lock_months): every pair-month
+--      holding a good bar of a range (its leaf created if missing), and every pair-month
+--      of a gone key. A backfill of such a month (the exclusive holder) has committed
+--      before this point, or waits until this transaction ends;
+--   3. only then rows of bqx.bqx: the stale rows of the gone keys are deleted
+--      (bqx_internal.delete_stale_rows, which checks the source first), then one
+--      INSERT ... SELECT over every range (bqx_internal.upsert_ranges) writes new and
+--      changed rows, computed by the configured engine (bqx_internal.engine_ranges), the
+--      same one bqx.backfill uses: live rows equal backfilled rows bit for bit.
+-- Returns the number of rows inserted or changed. Ranges of the same pair must not
+-- overlap (a row may be upserted once per statement).
 create or replace function bqx_internal.recompute_ranges(
-  p_pair text[],
-  p_from timestamptz[],
-  p_to   timestamptz[]
+  p_pair      text[],
+  p_from      timestamptz[],
+  p_to        timestamptz[],
+  p_gone_pair text[]        default null,
+  p_gone_ts   timestamptz[] default null
 ) returns bigint
 language plpgsql
 volatile
@@ -32,15 +31,15 @@ set jit = off
 as $$
 declare
   v_source regclass := bqx_internal.source_relation();
-  v_month  record;
-  v_leaf   text;
-  v_rows   bigint;
+  v_pair   text[];
+  v_ts     timestamptz[];
+  v_make   boolean[];
 begin
-  perform bqx_internal.lock_live_pairs(p_pair);
+  perform bqx_internal.lock_live_pairs(p_pair || coalesce(p_gone_pair, '{}'));
 
   -- the months that hold a good bar of a range, one index probe per month (a range may
   -- span decades: a bar inserted in 1900 before a pair's 2024 history)
-  for v_month in execute pg_catalog.format($q$
+  execute pg_catalog.format($q$
       with recursive m(pair, f, t, month_utc) as (
         select r.pair, r.f, r.t,
                pg_catalog.date_trunc('month', (
@@ -57,19 +56,20 @@ begin
           from m
          where m.month_utc is not null
       )
-      select distinct m.pair, m.month_utc from m where m.month_utc is not null
-       order by 1, 2
-    $q$, v_source) using p_pair, p_from, p_to
-  loop
-    v_leaf := bqx_internal.ensure_month_partition(v_month.pair, v_month.month_utc at time zone 'UTC');
-    perform pg_catalog.pg_advisory_xact_lock_shared(pg_catalog.hashtextextended('bqx.month:' || v_leaf, 0));
-  end loop;
+      select pg_catalog.array_agg(d.pair), pg_catalog.array_agg(d.month_utc at time zone 'UTC'), pg_catalog.array_agg(true)
+        from (select distinct m.pair, m.month_utc from m where m.month_utc is not null) d
+    $q$, v_source) into v_pair, v_ts, v_make using p_pair, p_from, p_to;
+  perform bqx_internal.lock_months(
+    coalesce(v_pair, '{}') || coalesce(p_gone_pair, '{}'),
+    coalesce(v_ts, '{}') || coalesce(p_gone_ts, '{}'),
+    coalesce(v_make, '{}') || pg_catalog.array_fill(false, array[coalesce(pg_catalog.cardinality(p_gone_pair), 0)]));
 
-  v_rows := bqx_internal.upsert_ranges(p_pair, p_from, p_to);
-  return v_rows;
-
+  if p_gone_pair is not null then
+    perform bqx_internal.delete_stale_rows(p_gone_pair, p_gone_ts);
+  end if;
+  return bqx_internal.upsert_ranges(p_pair, p_from, p_to);
 end;
 $$;
 
-comment on function bqx_internal.recompute_ranges(text[], timestamptz[], timestamptz[]) is
-  'internal: recompute the stored BQX rows of p_pair[i] in [p_from[i], p_to[i]) from the source (upsert of new and changed rows) under the pair and month locks; returns rows written; ranges of a pair must not overlap.';
+comment on function bqx_internal.recompute_ranges(text[], timestamptz[], timestamptz[], text[], timestamptz[]) is
+  'internal: under the pair and month locks, delete the rows at gone keys (p_gone_pair[j], p_gone_ts[j]) whose bar is missing or bad, and recompute the stored BQX rows of p_pair[i] in [p_from[i], p_to[i]) (upsert of new and changed rows); returns rows written; ranges of a pair must not overlap.';

@@ -1,7 +1,10 @@
 -- What the live triggers do with the keys (pair, ts_utc) of the bars a statement
 -- inserted, updated or deleted in bqx.m1: keep the keys of live pairs (bqx.pairs.live),
--- lock those pairs, recompute the affected ranges, and delete the rows of keys flagged
--- p_gone (the bar was deleted, moved away or is bad) when the bar is indeed not good now.
+-- lock those pairs, find the affected ranges (the other writers' bars are visible once
+-- the pair locks are held), and hand them to bqx_internal.recompute_ranges with the keys
+-- flagged p_gone (the bar was deleted, moved away or is bad): it takes the month locks
+-- before it touches a row of bqx.bqx (the lock order, README "Locks"), deletes the rows
+-- of gone keys whose bar is indeed not good now, and recomputes the ranges.
 -- Everything happens in the statement's transaction.
 create or replace function bqx_internal.live_apply(p_pair text[], p_ts timestamptz[], p_gone boolean[])
 returns void
@@ -26,13 +29,10 @@ begin
     return;
   end if;
   perform bqx_internal.lock_live_pairs(v_pair);
-  if v_gone_pair is not null then
-    perform bqx_internal.delete_stale_rows(v_gone_pair, v_gone_ts);
-  end if;
   select pg_catalog.array_agg(r.range_pair), pg_catalog.array_agg(r.range_from), pg_catalog.array_agg(r.range_to)
     into v_pair, v_from, v_to
     from bqx_internal.live_affected_ranges(v_pair, v_ts) r;
-  perform bqx_internal.recompute_ranges(v_pair, v_from, v_to);
+  perform bqx_internal.recompute_ranges(v_pair, v_from, v_to, v_gone_pair, v_gone_ts);
 end;
 $$;
 

@@ -7,6 +7,7 @@ create or replace function bqx_internal.live_m1_insert()
 returns trigger
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
@@ -32,7 +33,7 @@ $$;
 comment on function bqx_internal.live_m1_insert() is
   'internal: statement trigger function of bqx.m1 AFTER INSERT: computes the BQX rows of the inserted bars and of the up to 75 later bars whose windows they change.';
 
-create trigger bqx_live_insert
+create or replace trigger bqx_live_insert
   after insert on bqx.m1
   referencing new table as new_bars
   for each statement

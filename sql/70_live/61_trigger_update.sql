@@ -6,6 +6,7 @@ create or replace function bqx_internal.live_m1_update()
 returns trigger
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
@@ -34,7 +35,7 @@ $$;
 comment on function bqx_internal.live_m1_update() is
   'internal: statement trigger function of bqx.m1 AFTER UPDATE: recomputes the BQX rows at the old and new keys and of the up to 75 later bars whose windows changed.';
 
-create trigger bqx_live_update
+create or replace trigger bqx_live_update
   after update on bqx.m1
   referencing old table as old_bars new table as new_bars
   for each statement

@@ -4,6 +4,7 @@ create or replace function bqx_internal.live_m1_delete()
 returns trigger
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
@@ -24,7 +25,7 @@ $$;
 comment on function bqx_internal.live_m1_delete() is
   'internal: statement trigger function of bqx.m1 AFTER DELETE: removes the rows of deleted bars and recomputes the up to 75 later bars whose windows they were in.';
 
-create trigger bqx_live_delete
+create or replace trigger bqx_live_delete
   after delete on bqx.m1
   referencing old table as old_bars
   for each statement

@@ -16,6 +16,7 @@ create or replace procedure bqx.catch_up(
   inout rows_deleted bigint default null
 )
 language plpgsql
+security definer
 set search_path = ''
 as $$
 declare
@@ -23,6 +24,8 @@ declare
   v_from timestamptz[];
   v_to   timestamptz[];
   v_i    integer;
+  v_kept_pair text[];
+  v_kept_ts   timestamptz[];
 begin
   if late_horizon is null then
     perform bqx_internal.raise_error('22004', 'late_horizon must not be NULL',
@@ -49,7 +52,15 @@ begin
     return;
   end if;
 
-  rows_written := bqx_internal.recompute_ranges(v_pair, v_from, v_to);
+  -- stored rows in the ranges may lose their bar: their months are locked too (as gone
+  -- keys: recompute_ranges locks them before any row is touched; the source decides)
+  select pg_catalog.array_agg(m.pair), pg_catalog.array_agg(m.month_ts)
+    into v_kept_pair, v_kept_ts
+    from rows from (pg_catalog.unnest(v_pair), pg_catalog.unnest(v_from)) as r(pair, f)
+    cross join lateral (
+      select distinct b.pair, pg_catalog.date_trunc('month', b.ts_utc at time zone 'UTC') at time zone 'UTC' as month_ts
+        from bqx.bqx b where b.pair = r.pair and b.ts_utc >= r.f) m;
+  rows_written := bqx_internal.recompute_ranges(v_pair, v_from, v_to, v_kept_pair, v_kept_ts);
   for v_i in 1 .. pairs loop
     rows_deleted := rows_deleted + bqx_internal.delete_stale_range(v_pair[v_i], v_from[v_i], v_to[v_i]);
   end loop;

@@ -4,6 +4,7 @@ create or replace function bqx.schedule_live(late_horizon interval default '1 ho
 returns bigint
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare

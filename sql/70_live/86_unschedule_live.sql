@@ -3,6 +3,7 @@ create or replace function bqx.unschedule_live()
 returns boolean
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare

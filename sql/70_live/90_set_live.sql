@@ -6,6 +6,7 @@ create or replace function bqx.set_live(pair text, live boolean)
 returns boolean
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
