@@ -19,7 +19,7 @@ import { resolveWorkload, seedWorkload } from './workload.js';
 import { fmt, report, summary } from './report.js';
 import { benchExport } from './export.js';
 
-const PARTS = ['kernel', 'engines', 'seed', 'import', 'live', 'writelimit', 'seedmethod', 'full'];
+const PARTS = ['kernel', 'engines', 'seed', 'import', 'live', 'export', 'writelimit', 'seedmethod', 'full'];
 
 async function freshDatabase(adminUrl: string, name: string): Promise<string> {
   const admin = new pg.Client({ connectionString: adminUrl });
