@@ -3,15 +3,16 @@
 -- stamp that changes whenever the stored month changes.
 --
 -- The stamp is derived from the rows themselves, so no write path has to maintain it:
---   <leaf oid>-<row count>-<XOR of a 64-bit hash of (ctid, xmin) over the rows>
--- * a backfill swaps in a new leaf: a new table, hence a new oid;
--- * live mode inserts, updates or deletes rows: every row version a committed
---   transaction writes has that transaction's xmin and a ctid no live row had, so the
---   set of (ctid, xmin) pairs changes (and the count with inserts and deletes);
--- * VACUUM and VACUUM FREEZE change nothing: live tuples stay where they are and, since
---   PostgreSQL 9.4, freezing sets a flag and keeps xmin readable.
--- A rewrite of unchanged rows (VACUUM FULL, CLUSTER) moves ctids: the month is then
--- exported again, needlessly but harmlessly. The stamp is read in the caller's snapshot:
+--   <leaf oid>-<row count>-<sum of the rows' xmin>
+-- * a first backfill attaches a new leaf: a new table, hence a new oid;
+-- * a re-run of a backfill that changes rows, or live mode inserting, updating or
+--   deleting rows: every row version a transaction writes carries that transaction's
+--   xmin, newer than the xmin of the rows it replaces, so the sum moves (and the count
+--   with inserts and deletes); a re-run that changes no row writes nothing: same stamp;
+-- * VACUUM, VACUUM FREEZE, VACUUM FULL and CLUSTER change nothing: since PostgreSQL 9.4
+--   freezing sets a flag and keeps xmin readable, and a rewrite keeps it.
+-- Summing xmin costs ~1 ms per month (hashing each row's ctid and xmin as text cost
+-- ~50 ms, a third of the export's overhead). The stamp is read in the caller's snapshot:
 -- call it in the same REPEATABLE READ transaction as the COPY that writes the file, and
 -- the stamp describes exactly the rows written.
 create or replace function bqx.export_months(
@@ -51,8 +52,7 @@ begin
     month := pg_catalog.to_char(v_target.month_start at time zone 'UTC', 'YYYY-MM');
     execute pg_catalog.format(
       'select pg_catalog.count(*), pg_catalog.min(l.ts_utc), pg_catalog.max(l.ts_utc),
-              pg_catalog.to_hex(coalesce(pg_catalog.bit_xor(
-                pg_catalog.hashtextextended(l.ctid::text || ''/'' || l.xmin::text, 0)), 0))
+              coalesce(pg_catalog.sum(l.xmin::text::bigint), 0)::text
          from %s l', v_leaf)
       into row_count, first_ts, last_ts, stamp;
     stamp := v_leaf::oid::text || '-' || row_count || '-' || stamp;
@@ -70,4 +70,4 @@ end;
 $$;
 
 comment on function bqx.export_months(text[], text, text) is
-  'The stored pair-months of pairs (NULL = all registered) in [p_from, p_to] (YYYY-MM) with row count, first and last bar, and a stamp that changes whenever the month''s rows change (leaf oid, count, XOR of hashed (ctid, xmin)); P0002 when there is none.';
+  'The stored pair-months of pairs (NULL = all registered) in [p_from, p_to] (YYYY-MM) with row count, first and last bar, and a stamp that changes whenever the month''s rows change (leaf oid, count, sum of the rows'' xmin); P0002 when there is none.';
