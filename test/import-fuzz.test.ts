@@ -19,22 +19,14 @@ import { DEFAULT_LIMITS } from '../scripts/import/limits.js';
 import { importFile } from '../scripts/import/loader.js';
 import { testDatabase, type TestDb } from './support/db.js';
 import { readHistdataCloses } from './support/histdata.js';
+import { mulberry32 } from './support/random-series.js';
 
 const SEED = Number(process.env.BQX_FUZZ_SEED ?? 20261201);
 const LINES = 20_000;
 const MIN_UTC = Date.UTC(1900, 0, 1);
 const MAX_UTC = Date.UTC(2200, 0, 1);
 
-function rng(seed: number): () => number { // mulberry32
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const p2 = (n: number): string => String(n).padStart(2, '0');
 
