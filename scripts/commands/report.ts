@@ -1,6 +1,7 @@
 // bqx report [--out FILE] [--html [--pair P --day YYYY-MM-DD]]: the progress report from
 // live data, as Markdown or as one self-contained HTML file with charts.
 import { writeFileSync } from 'node:fs';
+import { UserError } from '../lib/user-error.js';
 import pg from 'pg';
 import type { Command } from 'commander';
 import { resolveConnection } from '../lib/connection.js';
@@ -47,7 +48,7 @@ export function registerReport(program: Command): void {
     .option('--recent <n>', 'recent jobs to list', '10')
     .option('--verify <n>', 'run bqx.verify (when installed) on the n most recent done pair-months; 0 skips', '12')
     .action(async (o: { out?: string; html?: boolean; pair?: string; day?: string; recent: string; verify: string }) => {
-      if (!o.html && (o.pair || o.day)) throw new Error('--pair and --day choose the features panel of the HTML report: add --html');
+      if (!o.html && (o.pair || o.day)) throw new UserError('--pair and --day choose the features panel of the HTML report', undefined, 'Add --html, for example: bqx report --html --pair EURUSD --day 2024-07-15');
       const conn = await resolveConnection();
       const opts = { recent: Number(o.recent), verifyMonths: Number(o.verify) };
       if (o.html) {
