@@ -4,6 +4,7 @@
 // (bqx.schedule), while a monitor connection reads the progress views.
 // The same SQL runs either way; a killed worker's job is re-run by the others.
 import pg from 'pg';
+import { INVALID_PARAMETER, UserError } from '../lib/user-error.js';
 import { readSnapshot, type Snapshot } from './snapshot.js';
 
 export interface BackfillOptions {
@@ -40,31 +41,20 @@ export interface BackfillResult {
   final: Snapshot;
 }
 
-export class BackfillError extends Error {
-  readonly code: string;
-  readonly hint?: string;
-  constructor(message: string, code: string, hint?: string) {
-    super(message);
-    this.name = 'BackfillError';
-    this.code = code;
-    this.hint = hint;
-  }
-}
-
 function checkOptions(o: BackfillOptions): { workers: number; via: 'node' | 'cron'; jobsPerCall: number } {
   const workers = o.workers ?? 6;
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
-    throw new BackfillError(`workers must be an integer from 1 to 64, got ${String(o.workers)}`, '22023',
+    throw new UserError(`workers must be an integer from 1 to 64, got ${String(o.workers)}`, INVALID_PARAMETER,
       'The seed used 6; on 2 cores, 2 to 4 workers are enough.');
   }
   const via = o.via ?? 'node';
   if (via !== 'node' && via !== 'cron') {
-    throw new BackfillError(`via must be node or cron, got ${String(o.via)}`, '22023',
+    throw new UserError(`via must be node or cron, got ${String(o.via)}`, INVALID_PARAMETER,
       'node: workers are connections of this process; cron: pg_cron jobs inside the database.');
   }
   const jobsPerCall = o.jobsPerCall ?? 1;
   if (!Number.isInteger(jobsPerCall) || jobsPerCall < 1) {
-    throw new BackfillError(`jobsPerCall must be a positive integer, got ${String(o.jobsPerCall)}`, '22023');
+    throw new UserError(`jobsPerCall must be a positive integer, got ${String(o.jobsPerCall)}`);
   }
   return { workers, via, jobsPerCall };
 }

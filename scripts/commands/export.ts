@@ -9,6 +9,7 @@ import type { FileFormat } from '../export/manifest.js';
 import type { ParquetCompression } from '../export/parquet.js';
 import { exportProgressView } from '../export/progress.js';
 import { runExport } from '../export/run.js';
+import { INVALID_PARAMETER, UserError } from '../lib/user-error.js';
 
 interface ExportCliOptions {
   pairs: string;
@@ -22,7 +23,7 @@ interface ExportCliOptions {
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw Object.assign(new Error(`${flag} must be one of ${allowed.join(', ')}, got "${value}"`), { code: '22023', hint: `For example ${flag} ${allowed[0]}.` });
+  throw new UserError(`${flag} must be one of ${allowed.join(', ')}, got "${value}"`, INVALID_PARAMETER, `For example ${flag} ${allowed[0]}.`);
 }
 
 export function registerExport(program: Command): void {

@@ -18,10 +18,11 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { Winners } from './bars.js';
 import { binaryCopyData } from './copy-binary.js';
 import { emptyCounts, LINE_KINDS, type FileCounts } from './counts.js';
-import { FileParser, userError, type ParseOptions } from './file-parser.js';
+import { FileParser, type ParseOptions } from './file-parser.js';
 import { pairFromFileName } from './formats.js';
 import { openInput, type Input } from './input.js';
 import { importLimits, type ImportLimits } from './limits.js';
+import { INVALID_PARAMETER, UserError } from '../lib/user-error.js';
 
 export interface ImportProgress {
   file: string;
@@ -54,7 +55,7 @@ const tempBuffersSet = new WeakSet<pg.ClientBase>();
 async function checkedPair(client: pg.ClientBase, path: string, opts: ImportOptions): Promise<string> {
   const named = opts.pair ?? pairFromFileName(path);
   if (!named) {
-    throw userError(`${path}: cannot tell the pair from the file name`, '22023', 'Name it with --pair, for example --pair EURUSD.');
+    throw new UserError(`${path}: cannot tell the pair from the file name`, INVALID_PARAMETER, 'Name it with --pair, for example --pair EURUSD.');
   }
   try {
     return (await client.query('select bqx_internal.check_pair($1) as p', [named])).rows[0].p;
@@ -71,7 +72,7 @@ async function checkedPair(client: pg.ClientBase, path: string, opts: ImportOpti
 async function readFile(input: Input, counts: FileCounts, opts: ImportOptions, limits: ImportLimits): Promise<Winners> {
   const { path } = input;
   const parser = new FileParser(counts, opts, input.innerName, limits);
-  const damaged = (why: string): Error => userError(`${path}: ${input.innerName} is damaged: ${why}`, '22P04',
+  const damaged = (why: string): Error => new UserError(`${path}: ${input.innerName} is damaged: ${why}`, '22P04',
     'Download the file again, or unzip it and pass the CSV.');
   let read = 0;
   try {
@@ -101,11 +102,11 @@ async function readFile(input: Input, counts: FileCounts, opts: ImportOptions, l
 function nothingToStore(input: Input, c: FileCounts): Error {
   const name = input.path;
   if (c.lines === 0) {
-    return userError(`${name}: no bar lines (${c.bytes.toLocaleString('en-US')} bytes, ${c.blank} blank lines)`, '22P04',
+    return new UserError(`${name}: no bar lines (${c.bytes.toLocaleString('en-US')} bytes, ${c.blank} blank lines)`, '22P04',
       'Pass a HistData.com file (zip or CSV) or a CSV with a header line and bar lines.', 'Nothing was stored.');
   }
   const kinds = LINE_KINDS.filter(([k]) => c[k] > 0).map(([k, label]) => `${c[k].toLocaleString('en-US')} ${label}`);
-  return userError(`${name}: not one good bar in ${c.lines.toLocaleString('en-US')} data lines (read as ${c.format}, times in ${c.tz})`, '22P02',
+  return new UserError(`${name}: not one good bar in ${c.lines.toLocaleString('en-US')} data lines (read as ${c.format}, times in ${c.tz})`, '22P02',
     'Check --format (histdata: YYYYMMDD HHMMSS;open;high;low;close;volume), --tz, or --ts-column and --rate-column.',
     `Nothing was stored. The lines: ${kinds.join('; ')}.`);
 }
