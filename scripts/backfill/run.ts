@@ -3,7 +3,8 @@
 // and a stop request takes effect between jobs) or with the pg_cron workers
 // (bqx.schedule), while a monitor connection reads the progress views.
 // The same SQL runs either way; a killed worker's job is re-run by the others.
-import pg from 'pg';
+import type pg from 'pg';
+import { withClient } from '../lib/client.js';
 import { INVALID_PARAMETER, UserError } from '../lib/user-error.js';
 import { readSnapshot, type Snapshot } from './snapshot.js';
 
@@ -59,13 +60,6 @@ function checkOptions(o: BackfillOptions): { workers: number; via: 'node' | 'cro
   return { workers, via, jobsPerCall };
 }
 
-async function connect(connectionString: string, appName: string): Promise<pg.Client> {
-  const c = new pg.Client({ connectionString, application_name: appName });
-  c.on('error', () => {}); // a terminated backend: the worker loop sees the failed query
-  await c.connect();
-  return c;
-}
-
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
     const t = setTimeout(resolve, ms);
@@ -82,11 +76,10 @@ export async function runBackfill(connectionString: string, opts: BackfillOption
   const { workers, via, jobsPerCall } = checkOptions(opts);
   const pollMs = opts.pollMs ?? 500;
   const prefix = opts.workerName ?? 'node';
-  const monitor = await connect(connectionString, 'bqx backfill monitor');
   const started = Date.now();
   let jobsRun = 0;
   let stopped = false;
-  try {
+  return withClient(connectionString, 'bqx backfill monitor', async (monitor) => {
     const enqueued = await enqueue(monitor, opts);
     const pairs = opts.pairs ? opts.pairs.map((p) => p.toUpperCase()) : null;
     const report = async () => {
@@ -106,8 +99,7 @@ export async function runBackfill(connectionString: string, opts: BackfillOption
       }
     } else {
       let failure: unknown;
-      const worker = async (i: number) => {
-        const c = await connect(connectionString, `bqx backfill ${prefix}-${i}`);
+      const worker = (i: number) => withClient(connectionString, `bqx backfill ${prefix}-${i}`, async (c) => {
         try {
           // if this process dies (SIGKILL), the backend notices within 2 s even in the
           // middle of a job, rolls it back and releases the job for the next worker
@@ -127,10 +119,8 @@ export async function runBackfill(connectionString: string, opts: BackfillOption
           }
         } catch (e) {
           failure ??= e;
-        } finally {
-          await c.end().catch(() => {});
         }
-      };
+      }).catch((e) => { failure ??= e; });
       const running = Promise.all(Array.from({ length: workers }, (_, i) => worker(i + 1)));
       let finished = false;
       void running.then(() => { finished = true; });
@@ -157,7 +147,5 @@ export async function runBackfill(connectionString: string, opts: BackfillOption
       stopped,
       final,
     };
-  } finally {
-    await monitor.end().catch(() => {});
-  }
+  });
 }

@@ -3,9 +3,9 @@
 // the progress report.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
 import type { Command } from 'commander';
 import { resolveConnection } from '../lib/connection.js';
+import { withClient } from '../lib/client.js';
 import { migrate } from '../lib/migrate.js';
 import { clusterPaths } from '../lib/local-cluster.js';
 import { parsePairsOption } from '../lib/pairs-option.js';
@@ -28,18 +28,14 @@ function addMonths(month: string, n: number): string {
 
 /** Pair-months of the range that already hold bars (a second demo run does not seed again). */
 async function seededPairMonths(url: string, from: string, to: string): Promise<Set<string>> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
+  return withClient(url, 'bqx demo', async (c) => {
     const r = await c.query(
       `select distinct m.pair || ' ' || to_char(m.ts_utc at time zone 'UTC', 'YYYY-MM') as k
          from bqx.m1 m
         where m.ts_utc >= (select month_start from bqx_internal.parse_month($1))
           and m.ts_utc <  (select month_end from bqx_internal.parse_month($2))`, [from, to]);
     return new Set(r.rows.map((x) => x.k as string));
-  } finally {
-    await c.end();
-  }
+  });
 }
 
 export function registerDemo(program: Command): void {

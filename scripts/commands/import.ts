@@ -1,9 +1,9 @@
 // bqx import FILE... [--pair EURUSD] [--format histdata|csv] [--tz ZONE]
 //                    [--ts-column NAME --rate-column NAME] [--update] [--backfill]
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
 import pg from 'pg';
 import { redactUrl, resolveConnection } from '../lib/connection.js';
+import { progressView } from '../lib/progress.js';
 import { UserError } from '../lib/user-error.js';
 import { formatReport, type FileCounts } from '../import/counts.js';
 import type { Format } from '../import/formats.js';
@@ -28,36 +28,13 @@ interface ImportCliOptions {
 function progress(): { onProgress: (p: ImportProgress) => void; stop: () => void } {
   const amount = (p: ImportProgress, n: number) =>
     p.phase === 'read' ? `${(n / 1e6).toFixed(1)} MB` : `${n.toLocaleString('en-US')} bars`;
-  if (process.stdout.isTTY) {
-    const bar = new cliProgress.SingleBar(
-      { format: 'import [{bar}] {percentage}% | {file} | {phase} {done}/{all} | ETA {eta_formatted}', hideCursor: true },
-      cliProgress.Presets.shades_classic);
-    let current = '';
-    return {
-      onProgress: (p) => {
-        const name = p.file.split('/').pop() ?? p.file;
-        const key = `${p.file}\0${p.phase}`;
-        const payload = { file: name, phase: p.phase === 'read' ? 'read' : 'write', done: amount(p, p.done), all: amount(p, p.total) };
-        if (key !== current) {
-          if (current) bar.stop();
-          current = key;
-          bar.start(p.total, 0, payload);
-        }
-        bar.update(p.done, payload);
-      },
-      stop: () => bar.stop(),
-    };
-  }
-  let last = 0;
+  const view = progressView<{ p: ImportProgress; file: string; phase: string; done: string; all: string }>(
+    'import [{bar}] {percentage}% | {file} | {phase} {done}/{all} | ETA {eta_formatted}',
+    (done, total, { p, done: d, all }) => `import: ${p.file} ${p.phase} ${d} of ${all} (${total ? Math.round((100 * done) / total) : 100}%)`);
   return {
-    onProgress: (p) => {
-      const now = Date.now();
-      if (now - last >= 2000 || p.done === p.total) {
-        last = now;
-        console.log(`import: ${p.file} ${p.phase} ${amount(p, p.done)} of ${amount(p, p.total)} (${p.total ? Math.round((100 * p.done) / p.total) : 100}%)`);
-      }
-    },
-    stop: () => {},
+    onProgress: (p) => view.update(p.done, p.total,
+      { p, file: p.file.split('/').pop() ?? p.file, phase: p.phase, done: amount(p, p.done), all: amount(p, p.total) }, `${p.file}\0${p.phase}`),
+    stop: view.stop,
   };
 }
 

@@ -1,7 +1,9 @@
 // bqx status [--watch]: the progress views, printed.
-import pg from 'pg';
+import type pg from 'pg';
 import type { Command } from 'commander';
 import { resolveConnection } from '../lib/connection.js';
+import { withClient } from '../lib/client.js';
+import { isTerminal } from '../lib/progress.js';
 import { formatDuration, formatInt, readSnapshot } from '../backfill/snapshot.js';
 
 async function printStatus(client: pg.Client, recent: number): Promise<string> {
@@ -35,9 +37,7 @@ export function registerStatus(program: Command): void {
     .option('--recent <n>', 'recent jobs to show', '10')
     .action(async (o: { watch?: boolean; recent: string }) => {
       const conn = await resolveConnection();
-      const client = new pg.Client({ connectionString: conn.connectionString, application_name: 'bqx status' });
-      await client.connect();
-      try {
+      await withClient(conn.connectionString, 'bqx status', async (client) => {
         if (!o.watch) {
           console.log(await printStatus(client, Number(o.recent)));
           return;
@@ -46,12 +46,10 @@ export function registerStatus(program: Command): void {
         process.once('SIGINT', () => { stop = true; });
         while (!stop) {
           const text = await printStatus(client, Number(o.recent));
-          if (process.stdout.isTTY) process.stdout.write(`\x1b[2J\x1b[H${text}\n`);
+          if (isTerminal()) process.stdout.write(`\x1b[2J\x1b[H${text}\n`);
           else console.log(`${text}\n`);
           await new Promise((r) => setTimeout(r, 2000));
         }
-      } finally {
-        await client.end();
-      }
+      });
     });
 }

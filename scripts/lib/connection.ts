@@ -82,3 +82,4 @@ export function withDatabase(url: string, database: string): string {
   u.pathname = `/${encodeURIComponent(database)}`;
   return u.toString();
 }
+

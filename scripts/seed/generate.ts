@@ -2,13 +2,7 @@
 // ("PAIR\tYYYY-MM-DD HH:MM:00+00\trate\n"), written straight into large Buffers with no
 // per-row objects (the only per-row allocation is the shortest round-trip text of the
 // rate, Number#toString, which keeps every stored float8 bit-exact).
-import {
-  missingMinute,
-  pairRate,
-  simulateMonth,
-  type MarketMonth,
-  type PairSpec,
-} from './market-model.js';
+import { missingMinute, pairRate, type MarketMonth, type PairSpec } from './market-model.js';
 
 const TS_LEN = 22; // 'YYYY-MM-DD HH:MM:00+00'
 const tsTables = new WeakMap<MarketMonth, Buffer>();
@@ -73,21 +67,4 @@ export function* encodePairMonth(
   }
   if (off > 0) yield buf.subarray(0, off);
   return rows;
-}
-
-export interface Bar {
-  /** Bar time, epoch milliseconds (UTC). */
-  ts: number;
-  rate: number;
-}
-
-/** The bars of one pair-month as objects (tests and small tools; not the fast path). */
-export function pairMonthBars(seed: number, monthIndex: number, p: PairSpec, market?: MarketMonth): Bar[] {
-  const m = market ?? simulateMonth(seed, monthIndex);
-  const out: Bar[] = [];
-  for (let i = 0; i < m.minutes; i++) {
-    if (m.trading[i] === 0 || missingMinute(seed, p, m.firstMinute + i)) continue;
-    out.push({ ts: m.startMs + i * 60000, rate: pairRate(m, p, i) });
-  }
-  return out;
 }

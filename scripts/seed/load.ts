@@ -11,7 +11,9 @@
 // commits, which a re-run restores).
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
-import type { Writable } from 'node:stream';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { inTransaction } from '../lib/client.js';
 import { monthLabel, monthStartMs, simulateMonth, type MarketMonth, type PairSpec } from './market-model.js';
 import { encodePairMonth } from './generate.js';
 import { UserError } from '../lib/user-error.js';
@@ -62,50 +64,17 @@ interface Task {
   pair: PairSpec;
 }
 
-function write(stream: Writable, chunk: Buffer): Promise<void> | undefined {
-  if (stream.write(chunk)) return undefined;
-  return new Promise((resolve, reject) => {
-    const onDrain = () => { stream.off('error', onError); resolve(); };
-    const onError = (e: Error) => { stream.off('drain', onDrain); reject(e); };
-    stream.once('drain', onDrain);
-    stream.once('error', onError);
-  });
-}
-
-/** Settles when the COPY has completed (finish) or failed (error). */
-function finished(stream: Writable): Promise<void> {
-  return new Promise((resolve, reject) => {
-    stream.once('finish', resolve);
-    stream.on('error', reject); // `on`: a second error event must not go unhandled
-  });
-}
-
 async function loadPairMonth(client: pg.Client, seed: number, market: MarketMonth, task: Task): Promise<number> {
   const start = new Date(monthStartMs(task.month)).toISOString();
   const end = new Date(monthStartMs(task.month + 1)).toISOString();
-  await client.query('begin');
-  try {
+  return inTransaction(client, async () => {
     await client.query('delete from bqx.m1 where pair = $1 and ts_utc >= $2 and ts_utc < $3', [task.pair.pair, start, end]);
-    const stream = client.query(copyStreams.from('copy bqx.m1 (pair, ts_utc, rate) from stdin'));
-    const done = finished(stream);
-    done.catch(() => {}); // observed below; avoid an unhandled rejection while writing
-    const gen = encodePairMonth(seed, market, task.pair);
     let rows = 0;
-    for (;;) {
-      const r = gen.next();
-      if (r.done) { rows = r.value; break; }
-      if (stream.destroyed) break; // the COPY failed: `done` rejects with the reason
-      const wait = write(stream, r.value);
-      if (wait) await wait;
-    }
-    if (!stream.destroyed) stream.end();
-    await done;
-    await client.query('commit');
+    function* data() { rows = yield* encodePairMonth(seed, market, task.pair); }
+    // pipeline: the COPY takes what the socket can hold; its failure stops the generator
+    await pipeline(Readable.from(data(), { objectMode: false }), client.query(copyStreams.from('copy bqx.m1 (pair, ts_utc, rate) from stdin')));
     return rows;
-  } catch (e) {
-    await client.query('rollback').catch(() => {});
-    throw e;
-  }
+  });
 }
 
 /** Pairs registered in bqx.pairs. */
