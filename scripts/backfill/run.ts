@@ -3,7 +3,7 @@
 // and a stop request takes effect between jobs) or with the pg_cron workers
 // (bqx.schedule), while a monitor connection reads the progress views.
 // The same SQL runs either way; a killed worker's job is re-run by the others.
-import type pg from 'pg';
+import { setTimeout as delay } from 'node:timers/promises';
 import { withClient } from '../lib/client.js';
 import { INVALID_PARAMETER, UserError } from '../lib/user-error.js';
 import { readSnapshot, type Snapshot } from './snapshot.js';
@@ -60,17 +60,8 @@ function checkOptions(o: BackfillOptions): { workers: number; via: 'node' | 'cro
   return { workers, via, jobsPerCall };
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
-  });
-
-export async function enqueue(client: pg.ClientBase, o: BackfillOptions): Promise<number> {
-  const r = await client.query(`select bqx.enqueue($1::text[], $2, $3, $4) as n`,
-    [o.pairs ?? null, o.from, o.to, o.force ?? false]);
-  return Number(r.rows[0].n);
-}
+/** Waits ms, or less when the signal aborts. */
+const sleep = (ms: number, signal?: AbortSignal) => delay(ms, undefined, { signal }).catch(() => {});
 
 export async function runBackfill(connectionString: string, opts: BackfillOptions): Promise<BackfillResult> {
   const { workers, via, jobsPerCall } = checkOptions(opts);
@@ -80,7 +71,8 @@ export async function runBackfill(connectionString: string, opts: BackfillOption
   let jobsRun = 0;
   let stopped = false;
   return withClient(connectionString, 'bqx backfill monitor', async (monitor) => {
-    const enqueued = await enqueue(monitor, opts);
+    const enqueued = Number((await monitor.query(`select bqx.enqueue($1::text[], $2, $3, $4) as n`,
+      [opts.pairs ?? null, opts.from, opts.to, opts.force ?? false])).rows[0].n);
     const pairs = opts.pairs ? opts.pairs.map((p) => p.toUpperCase()) : null;
     const report = async () => {
       const s = await readSnapshot(monitor, pairs);

@@ -1,6 +1,8 @@
 // The live view of a backfill: cli-progress bars (overall + one per pair) on a TTY,
 // plain progress lines otherwise (no control codes), failures printed as they happen.
 import cliProgress from 'cli-progress';
+import { isTerminal } from '../lib/progress.js';
+import { runBackfill, type BackfillOptions, type BackfillResult } from './run.js';
 import { formatDuration, formatInt, type Snapshot } from './snapshot.js';
 
 export interface ProgressView {
@@ -89,5 +91,20 @@ export function ttyView(): ProgressView {
 }
 
 export function defaultView(): ProgressView {
-  return process.stdout.isTTY ? ttyView() : plainView();
+  return isTerminal() ? ttyView() : plainView();
+}
+
+/** runBackfill() drawn by the default view while it runs (the commands backfill, import --backfill, demo). */
+export async function backfillWithView(connectionString: string, opts: BackfillOptions): Promise<BackfillResult> {
+  const view = defaultView();
+  try {
+    return await runBackfill(connectionString, { ...opts, onProgress: (s) => view.update(s) });
+  } finally {
+    view.stop();
+  }
+}
+
+/** `N rows in T (R rows/s)`: how a finished backfill's throughput is said (`note` goes inside the brackets). */
+export function throughput(r: BackfillResult, note?: string): string {
+  return `${formatInt(r.rows)} rows in ${formatDuration(r.seconds)} (${formatInt(r.rowsPerSec)} rows/s${note ? `; ${note}` : ''})`;
 }

@@ -11,8 +11,7 @@ import { analyzeSource, importFile, type ImportProgress } from '../import/loader
 import { backfillCommand, backfillPlan } from '../import/plan.js';
 import { importLimits } from '../import/limits.js';
 import { parseTimeZone } from '../import/timezone.js';
-import { runBackfill } from '../backfill/run.js';
-import { defaultView } from '../backfill/view.js';
+import { backfillWithView } from '../backfill/view.js';
 
 interface ImportCliOptions {
   pair?: string;
@@ -95,14 +94,9 @@ export function registerImport(program: Command): void {
         await client.end().catch(() => {});
         for (const run of plan) {
           console.log(`backfilling ${run.pairs.join(',')} ${run.from}..${run.to}`);
-          const v = defaultView();
-          try {
-            const r = await runBackfill(conn.connectionString, { pairs: run.pairs, from: run.from, to: run.to, force: true, onProgress: (s) => v.update(s) });
-            console.log(`  ${r.done} months done, ${r.failed} failed, ${r.rows.toLocaleString('en-US')} rows`);
-            if (r.failed > 0) process.exitCode = 1;
-          } finally {
-            v.stop();
-          }
+          const r = await backfillWithView(conn.connectionString, { ...run, force: true });
+          console.log(`  ${r.done} months done, ${r.failed} failed, ${r.rows.toLocaleString('en-US')} rows`);
+          if (r.failed > 0) process.exitCode = 1;
         }
       } finally {
         view.stop();
