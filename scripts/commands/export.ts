@@ -9,6 +9,7 @@ import type { FileFormat } from '../export/manifest.js';
 import type { ParquetCompression } from '../export/parquet.js';
 import { exportProgressView } from '../export/progress.js';
 import { runExport } from '../export/run.js';
+import { parsePairsOption } from '../lib/pairs-option.js';
 import { INVALID_PARAMETER, UserError } from '../lib/user-error.js';
 
 interface ExportCliOptions {
@@ -40,7 +41,7 @@ export function registerExport(program: Command): void {
     .action(async (o: ExportCliOptions) => {
       const format = oneOf<FileFormat>('--format', o.format, ['parquet', 'csv']);
       const compression = oneOf<ParquetCompression>('--compression', o.compression, ['zstd', 'snappy', 'none']);
-      const pairs = o.pairs.toLowerCase() === 'all' ? null : o.pairs.split(',').map((p) => p.trim()).filter(Boolean);
+      const pairs = parsePairsOption(o.pairs);
       const out = resolve(o.out);
       const conn = await resolveConnection();
       console.log(`bqx: exporting ${o.pairs} ${o.from}..${o.to ?? o.from} from ${redactUrl(conn.connectionString)} (${conn.source}) to ${out} as ${format}`);

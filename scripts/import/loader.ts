@@ -3,7 +3,7 @@
 //      every other kind of line, and the file's duplicate rule (bars.ts: the last line
 //      wins), giving one bar per instant in time order; every resource is bounded
 //      (limits.ts) and a file without a good bar is an error;
-//   2. in one transaction, write them with binary COPYs (copy-binary.ts):
+//   2. in one transaction, write them with binary COPYs (lib/copy-bars.ts):
 //      - the bars of every UTC month in which bqx.m1 holds no bar of the pair yet go
 //        straight into bqx.m1 (a fresh import: the common case, and the fast one);
 //      - the others into a temporary staging table, and bqx_internal.import_merge()
@@ -11,12 +11,9 @@
 //      then, still before COMMIT, the backfill plan of the changed months is checked.
 // The loading session runs with bqx.live = 'off': the live trigger skips bulk loads, the
 // months touched are backfilled afterwards.
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import type { Winners } from './bars.js';
-import { binaryCopyData } from './copy-binary.js';
+import { copyBars } from '../lib/copy-bars.js';
 import { emptyCounts, LINE_KINDS, type FileCounts } from './counts.js';
 import { FileParser, type ParseOptions } from './file-parser.js';
 import { pairFromFileName } from './formats.js';
@@ -109,12 +106,6 @@ function nothingToStore(input: Input, c: FileCounts): Error {
   return new UserError(`${name}: not one good bar in ${c.lines.toLocaleString('en-US')} data lines (read as ${c.format}, times in ${c.tz})`, '22P02',
     'Check --format (histdata: YYYYMMDD HHMMSS;open;high;low;close;volume), --tz, or --ts-column and --rate-column.',
     `Nothing was stored. The lines: ${kinds.join('; ')}.`);
-}
-
-async function copyBars(client: pg.ClientBase, sql: string, bars: Winners, pair: string | null, onRows: (n: number) => void): Promise<void> {
-  // a byte stream with a small buffer: the write progress follows what the server takes
-  const data = Readable.from(binaryCopyData(bars, pair, onRows), { objectMode: false, highWaterMark: 1 << 20 });
-  await pipeline(data, client.query(copyFrom(sql)));
 }
 
 /** Bars sorted by time -> one run of bars per UTC month: [month YYYY-MM, start, end). */

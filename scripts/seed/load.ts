@@ -1,4 +1,4 @@
-// seedBars(): stream synthetic bars into bqx.m1 through COPY (text format).
+// seedBars(): synthetic bars into bqx.m1 through a binary COPY (scripts/lib/copy-bars.ts).
 //
 // Work unit: one pair-month, in its own transaction on one of (at most) two connections:
 //   begin; delete the pair's bars in [month start, next month start); copy ...; commit;
@@ -10,12 +10,10 @@
 // the months afterwards) and synchronous_commit = off (a crash can lose only the last
 // commits, which a re-run restores).
 import pg from 'pg';
-import copyStreams from 'pg-copy-streams';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { inTransaction } from '../lib/client.js';
+import { copyBars } from '../lib/copy-bars.js';
 import { monthLabel, monthStartMs, simulateMonth, type MarketMonth, type PairSpec } from './market-model.js';
-import { encodePairMonth } from './generate.js';
+import { pairMonthBars } from './generate.js';
 import { UserError } from '../lib/user-error.js';
 import { parseMonthRange, parsePairs, parseSeed } from './options.js';
 
@@ -69,11 +67,9 @@ async function loadPairMonth(client: pg.Client, seed: number, market: MarketMont
   const end = new Date(monthStartMs(task.month + 1)).toISOString();
   return inTransaction(client, async () => {
     await client.query('delete from bqx.m1 where pair = $1 and ts_utc >= $2 and ts_utc < $3', [task.pair.pair, start, end]);
-    let rows = 0;
-    function* data() { rows = yield* encodePairMonth(seed, market, task.pair); }
-    // pipeline: the COPY takes what the socket can hold; its failure stops the generator
-    await pipeline(Readable.from(data(), { objectMode: false }), client.query(copyStreams.from('copy bqx.m1 (pair, ts_utc, rate) from stdin')));
-    return rows;
+    const bars = pairMonthBars(seed, market, task.pair);
+    await copyBars(client, 'copy bqx.m1 (pair, ts_utc, rate) from stdin (format binary)', bars, task.pair.pair);
+    return bars.n;
   });
 }
 
