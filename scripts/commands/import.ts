@@ -1,7 +1,7 @@
 // bqx import FILE... [--pair EURUSD] [--format histdata|csv] [--tz ZONE]
 //                    [--ts-column NAME --rate-column NAME] [--update] [--backfill]
 import type { Command } from 'commander';
-import pg from 'pg';
+import { withClient } from '../lib/client.js';
 import { redactUrl, resolveConnection } from '../lib/connection.js';
 import { progressView } from '../lib/progress.js';
 import { UserError } from '../lib/user-error.js';
@@ -61,18 +61,19 @@ export function registerImport(program: Command): void {
       }
       const conn = await resolveConnection();
       console.log(`bqx: importing ${files.length} file(s) into ${redactUrl(conn.connectionString)} (${conn.source})`);
-      const client = new pg.Client({ connectionString: conn.connectionString, application_name: 'bqx import' });
-      await client.connect();
-      const view = progress();
-      const results: FileCounts[] = [];
-      try {
-        for (const f of files) {
-          results.push(await importFile(client, f, {
-            pair: o.pair, format: o.format as Format | undefined, tz: o.tz,
-            tsColumn: o.tsColumn, rateColumn: o.rateColumn, update: o.update, limits, onProgress: view.onProgress,
-          }));
+      const plan = await withClient(conn.connectionString, 'bqx import', async (client) => {
+        const view = progress();
+        const results: FileCounts[] = [];
+        try {
+          for (const f of files) {
+            results.push(await importFile(client, f, {
+              pair: o.pair, format: o.format as Format | undefined, tz: o.tz,
+              tsColumn: o.tsColumn, rateColumn: o.rateColumn, update: o.update, limits, onProgress: view.onProgress,
+            }));
+          }
+        } finally {
+          view.stop();
         }
-        view.stop();
         if (results.some((r) => r.new + r.updated > 0)) await analyzeSource(client);
         console.log('');
         console.log(formatReport(results));
@@ -81,26 +82,20 @@ export function registerImport(program: Command): void {
           const rate = r.seconds > 0 ? Math.round(r.lines / r.seconds) : r.lines;
           console.log(`${r.file}: ${r.pair}, ${r.format}, timestamps in ${r.tz}, ${r.lines.toLocaleString('en-US')} lines in ${r.seconds.toFixed(2)} s (${rate.toLocaleString('en-US')} lines/s)`);
         }
-        const plan = await backfillPlan(client, results);
-        if (plan.length === 0) {
-          console.log('nothing changed in bqx.m1 (every bar was already there): nothing to backfill');
-          return;
-        }
-        if (!o.backfill) {
-          console.log('months changed: backfill them (and the backfilled months whose windows look back into them) with:');
-          for (const run of plan) console.log(`  ${backfillCommand(run)}`);
-          return;
-        }
-        await client.end().catch(() => {});
+        return backfillPlan(client, results);
+      });
+      if (plan.length === 0) {
+        console.log('nothing changed in bqx.m1 (every bar was already there): nothing to backfill');
+      } else if (!o.backfill) {
+        console.log('months changed: backfill them (and the backfilled months whose windows look back into them) with:');
+        for (const run of plan) console.log(`  ${backfillCommand(run)}`);
+      } else {
         for (const run of plan) {
           console.log(`backfilling ${run.pairs.join(',')} ${run.from}..${run.to}`);
           const r = await backfillWithView(conn.connectionString, { ...run, force: true });
           console.log(`  ${r.done} months done, ${r.failed} failed, ${r.rows.toLocaleString('en-US')} rows`);
           if (r.failed > 0) process.exitCode = 1;
         }
-      } finally {
-        view.stop();
-        await client.end().catch(() => {});
       }
     });
 }

@@ -11,7 +11,7 @@
 // commits, which a re-run restores).
 import pg from 'pg';
 import { inTransaction } from '../lib/client.js';
-import { copyBars } from '../lib/copy-bars.js';
+import { copyBars, type Bars } from '../lib/copy-bars.js';
 import { monthLabel, monthStartMs, simulateMonth, type MarketMonth, type PairSpec } from './market-model.js';
 import { pairMonthBars } from './generate.js';
 import { UserError } from '../lib/user-error.js';
@@ -62,14 +62,12 @@ interface Task {
   pair: PairSpec;
 }
 
-async function loadPairMonth(client: pg.Client, seed: number, market: MarketMonth, task: Task): Promise<number> {
+async function loadPairMonth(client: pg.Client, task: Task, bars: Bars): Promise<void> {
   const start = new Date(monthStartMs(task.month)).toISOString();
   const end = new Date(monthStartMs(task.month + 1)).toISOString();
-  return inTransaction(client, async () => {
+  await inTransaction(client, async () => {
     await client.query('delete from bqx.m1 where pair = $1 and ts_utc >= $2 and ts_utc < $3', [task.pair.pair, start, end]);
-    const bars = pairMonthBars(seed, market, task.pair);
     await copyBars(client, 'copy bqx.m1 (pair, ts_utc, rate) from stdin (format binary)', bars, task.pair.pair);
-    return bars.n;
   });
 }
 
@@ -111,17 +109,10 @@ export async function seedBars(connectionString: string, options: SeedOptions): 
       await c.query(`set synchronous_commit = off`);
     }
 
-    const markets = new Map<number, MarketMonth>();
-    const pending = new Map<number, number>(); // month -> tasks not finished
-    for (const t of tasks) pending.set(t.month, (pending.get(t.month) ?? 0) + 1);
-    const marketOf = (month: number): MarketMonth => {
-      let mk = markets.get(month);
-      if (!mk) {
-        mk = simulateMonth(seed, month);
-        markets.set(month, mk);
-      }
-      return mk;
-    };
+    // Tasks are taken in order and their bars made at once (synchronously), so the
+    // market of the month being taken is the only one ever needed.
+    let market: MarketMonth | undefined;
+    const marketOf = (month: number): MarketMonth => (market?.index === month ? market : (market = simulateMonth(seed, month)));
 
     const perPair: Record<string, number> = {};
     for (const p of pairs) perPair[p.pair] = 0;
@@ -132,16 +123,14 @@ export async function seedBars(connectionString: string, options: SeedOptions): 
     const worker = async (client: pg.Client) => {
       while (!failed && next < tasks.length) {
         const task = tasks[next++];
-        let rows: number;
+        const b = pairMonthBars(seed, marketOf(task.month), task.pair);
+        const rows = b.n;
         try {
-          rows = await loadPairMonth(client, seed, marketOf(task.month), task);
+          await loadPairMonth(client, task, b);
         } catch (e) {
           failed = true;
           throw e;
         }
-        const left = (pending.get(task.month) ?? 1) - 1;
-        pending.set(task.month, left);
-        if (left === 0) markets.delete(task.month);
         perPair[task.pair.pair] += rows;
         bars += rows;
         done++;
