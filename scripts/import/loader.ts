@@ -57,11 +57,11 @@ async function checkedPair(client: pg.ClientBase, path: string, opts: ImportOpti
   try {
     return (await client.query('select bqx_internal.check_pair($1) as p', [named])).rows[0].p;
   } catch (e) {
-    if (!opts.pair) {
-      (e as Error).message = `${path}: pair "${named}" taken from the file name: ${(e as Error).message}`;
-      (e as { hint?: string }).hint = 'Name the pair with --pair, for example --pair EURUSD.';
-    }
-    throw e;
+    if (opts.pair) throw e;
+    // check_pair's refusal (a UserError's fields), said of the name the pair came from
+    const err = e as UserError;
+    throw new UserError(`${path}: pair "${named}" taken from the file name: ${err.message}`, err.code,
+      'Name the pair with --pair, for example --pair EURUSD.', err.detail);
   }
 }
 
