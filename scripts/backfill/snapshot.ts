@@ -22,6 +22,8 @@ export interface PairProgress {
   monthsTotal: number;
   monthsDone: number;
   monthsFailed: number;
+  /** months done, % of the pair's months (bqx.progress_by_pair) */
+  pct: number;
   rowsWritten: number;
   status: string;
 }
@@ -56,4 +58,9 @@ export function formatDuration(seconds: number | null): string {
 
 export function formatInt(n: number): string {
   return Math.round(n).toLocaleString('en-US');
+}
+
+/** How a failed job is said, wherever it is printed. */
+export function failureLine(f: FailedJob): string {
+  return `FAILED ${f.pair} ${f.month} after ${f.attempts} attempts: ${f.error ?? '?'}${f.sqlstate ? ` (SQLSTATE ${f.sqlstate})` : ''}`;
 }

@@ -3,7 +3,7 @@
 import cliProgress from 'cli-progress';
 import { isTerminal } from '../lib/progress.js';
 import { runBackfill, type BackfillOptions, type BackfillResult } from './run.js';
-import { formatDuration, formatInt, type Snapshot } from './snapshot.js';
+import { failureLine, formatDuration, formatInt, type Snapshot } from './snapshot.js';
 
 export interface ProgressView {
   update(s: Snapshot): void;
@@ -24,7 +24,7 @@ function newFailures(s: Snapshot, seen: Set<string>): string[] {
     const key = `${f.pair} ${f.month}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push(`FAILED ${key} after ${f.attempts} attempts: ${f.error ?? '?'}${f.sqlstate ? ` (SQLSTATE ${f.sqlstate})` : ''}`);
+    out.push(failureLine(f));
   }
   return out;
 }

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { resolveConnection } from '../lib/connection.js';
 import { withClient } from '../lib/client.js';
 import { isTerminal } from '../lib/progress.js';
-import { formatDuration, formatInt, readSnapshot } from '../backfill/snapshot.js';
+import { failureLine, formatDuration, formatInt, readSnapshot } from '../backfill/snapshot.js';
 
 async function printStatus(client: pg.Client, recent: number): Promise<string> {
   const s = await readSnapshot(client);
@@ -17,7 +17,7 @@ async function printStatus(client: pg.Client, recent: number): Promise<string> {
     + `ETA ${o.jobsPending + o.jobsRunning === 0 ? 'complete' : formatDuration(o.etaSeconds)}`);
   lines.push('', 'pair     months        %  rows          status');
   for (const p of s.pairs) {
-    lines.push(`${p.pair.padEnd(8)} ${`${p.monthsDone}/${p.monthsTotal}`.padEnd(8)} ${(p.monthsTotal ? (100 * p.monthsDone) / p.monthsTotal : 0).toFixed(1).padStart(6)}  ${formatInt(p.rowsWritten).padEnd(13)} ${p.status}`);
+    lines.push(`${p.pair.padEnd(8)} ${`${p.monthsDone}/${p.monthsTotal}`.padEnd(8)} ${p.pct.toFixed(1).padStart(6)}  ${formatInt(p.rowsWritten).padEnd(13)} ${p.status}`);
   }
   const r = await client.query(`select * from bqx.recent_jobs limit $1`, [recent]);
   lines.push('', 'recent activity:');
@@ -25,7 +25,7 @@ async function printStatus(client: pg.Client, recent: number): Promise<string> {
     lines.push(`  ${j.finished_at ? new Date(j.finished_at).toISOString() : 'running'.padEnd(24)}  ${String(j.worker ?? '-').padEnd(22)} ${j.pair} ${j.month} ${j.status.padEnd(7)} `
       + `${j.rows_written === null ? '-' : formatInt(Number(j.rows_written))} rows ${j.seconds ?? '-'} s`);
   }
-  for (const f of s.failed) lines.push(`FAILED ${f.pair} ${f.month} after ${f.attempts} attempts: ${f.error} (SQLSTATE ${f.sqlstate})`);
+  lines.push(...s.failed.map(failureLine));
   return lines.join('\n');
 }
 

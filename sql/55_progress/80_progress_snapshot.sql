@@ -18,7 +18,7 @@ as $$
       from bqx.progress p),
     'pairs', coalesce((select pg_catalog.json_agg(pg_catalog.json_build_object(
         'pair', b.pair, 'monthsTotal', b.months_total, 'monthsDone', b.months_done,
-        'monthsFailed', b.months_failed, 'rowsWritten', b.rows_written, 'status', b.status) order by b.pair)
+        'monthsFailed', b.months_failed, 'pct', b.pct, 'rowsWritten', b.rows_written, 'status', b.status) order by b.pair)
       from bqx.progress_by_pair b where p_pairs is null or b.pair = any (p_pairs)), '[]'::json),
     'failed', coalesce((select pg_catalog.json_agg(pg_catalog.json_build_object(
         'pair', f.pair, 'month', f.month, 'attempts', f.attempts, 'sqlstate', f.last_sqlstate, 'error', f.last_error)
