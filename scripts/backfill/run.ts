@@ -86,7 +86,7 @@ export async function runBackfill(connectionString: string, opts: BackfillOption
       for (;;) {
         await sleep(pollMs, opts.signal);
         const s = await report();
-        if (s.overall.jobsPending + s.overall.jobsRunning === 0) break;
+        if (s.overall.jobsLeft === 0) break;
         if (opts.signal?.aborted) { stopped = true; break; }
       }
     } else {
@@ -132,7 +132,7 @@ export async function runBackfill(connectionString: string, opts: BackfillOption
       jobsRun,
       done: final.overall.jobsDone,
       failed: final.overall.jobsFailed,
-      pending: final.overall.jobsPending + final.overall.jobsRunning,
+      pending: final.overall.jobsLeft,
       rows,
       seconds,
       rowsPerSec: final.overall.rowsPerSec ?? rows / seconds,

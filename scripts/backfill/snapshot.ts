@@ -8,6 +8,8 @@ export interface OverallProgress {
   jobsRunning: number;
   jobsDone: number;
   jobsFailed: number;
+  /** pending + running: 0 when the run is over */
+  jobsLeft: number;
   pct: number;
   rowsWritten: number;
   badBars: number;

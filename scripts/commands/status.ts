@@ -14,7 +14,7 @@ async function printStatus(client: pg.Client, recent: number): Promise<string> {
     + `${o.jobsPending} pending, ${o.jobsFailed} failed; ${o.workersActive} workers active`);
   lines.push(`rows: ${formatInt(o.rowsWritten)} written, ${formatInt(o.badBars)} bad bars left out; `
     + `${o.rowsPerSec !== null ? formatInt(o.rowsPerSec) : '?'} rows/s; elapsed ${formatDuration(o.elapsedSeconds)}; `
-    + `ETA ${o.jobsPending + o.jobsRunning === 0 ? 'complete' : formatDuration(o.etaSeconds)}`);
+    + `ETA ${o.jobsLeft === 0 ? 'complete' : formatDuration(o.etaSeconds)}`);
   lines.push('', 'pair     months        %  rows          status');
   for (const p of s.pairs) {
     lines.push(`${p.pair.padEnd(8)} ${`${p.monthsDone}/${p.monthsTotal}`.padEnd(8)} ${p.pct.toFixed(1).padStart(6)}  ${formatInt(p.rowsWritten).padEnd(13)} ${p.status}`);

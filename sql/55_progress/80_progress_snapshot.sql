@@ -1,7 +1,8 @@
 -- What a driver shows of a backfill, in one statement (so one snapshot of bqx.jobs: the
 -- overall counts, the pairs and the failures always agree): bqx.progress, the pairs'
 -- rows of bqx.progress_by_pair and bqx.failed_jobs (p_pairs null: every pair), as JSON
--- named the way scripts/backfill/snapshot.ts reads it, numbers as numbers.
+-- named the way scripts/backfill/snapshot.ts reads it, numbers as numbers. jobsLeft
+-- (pending + running) is what a driver waits on: 0 when the run is over.
 create or replace function bqx_internal.progress_snapshot(p_pairs text[] default null)
 returns json
 language sql
@@ -11,7 +12,7 @@ as $$
   select pg_catalog.json_build_object(
     'overall', (select pg_catalog.json_build_object(
         'jobsTotal', p.jobs_total, 'jobsPending', p.jobs_pending, 'jobsRunning', p.jobs_running,
-        'jobsDone', p.jobs_done, 'jobsFailed', p.jobs_failed, 'pct', p.pct,
+        'jobsDone', p.jobs_done, 'jobsFailed', p.jobs_failed, 'jobsLeft', p.jobs_pending + p.jobs_running, 'pct', p.pct,
         'rowsWritten', p.rows_written, 'badBars', p.bad_bars, 'workersActive', p.workers_active,
         'elapsedSeconds', coalesce(pg_catalog.date_part('epoch', p.elapsed), 0),
         'rowsPerSec', p.rows_per_sec, 'etaSeconds', pg_catalog.date_part('epoch', p.eta))
