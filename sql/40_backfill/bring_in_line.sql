@@ -21,9 +21,14 @@ as $$
 declare
   v_set text;
 begin
+  -- the keys of gone bars as an EXCEPT (hashed, one pass over each side), then deleted
+  -- by key: a NOT EXISTS anti-join would be planned as a nested loop over the stage
+  -- whenever the target has no statistics yet (a leaf attached moments ago), one scan of
+  -- the stage per stored row
   execute pg_catalog.format(
-    'delete from %s l where l.pair = $1 and l.ts_utc >= $2 and l.ts_utc < $3 '
-    'and not exists (select from bqx_internal.%I s where s.ts_utc = l.ts_utc)', p_target, p_stage)
+    'delete from %1$s l where l.pair = $1 and l.ts_utc in ('
+    'select g.ts_utc from %1$s g where g.pair = $1 and g.ts_utc >= $2 and g.ts_utc < $3 '
+    'except select s.ts_utc from bqx_internal.%2$I s)', p_target, p_stage)
     using p_pair, p_from, p_to;
   select pg_catalog.string_agg(pg_catalog.format('%I = excluded.%I', a.attname, a.attname), ', ' order by a.attnum)
     into v_set
