@@ -35,15 +35,20 @@ begin
       null;  -- it uses a table that stays on the coordinator (the queue's): it runs there only
     end;
   end loop;
-  if not exists (select from pg_catalog.pg_dist_object o
-                  where o.objid = 'bqx_internal.shard_write_month(text, timestamptz, timestamptz, text)'::regprocedure
-                    and o.distribution_argument_index is not null) then
-    perform pg_catalog.create_distributed_function('bqx_internal.shard_write_month(text, timestamptz, timestamptz, text)',
-      'p_pair', colocate_with => 'bqx.m1', force_delegation => true);
-  end if;
+  -- the per-pair work that runs where the pair lives: bqx_internal.shard_*(p_pair, ...)
+  for v_proc in
+    select p.oid::regprocedure::text
+      from pg_catalog.pg_proc p
+     where p.pronamespace = 'bqx_internal'::regnamespace and p.proname like 'shard\_%'
+       and not exists (select from pg_catalog.pg_dist_object o
+                        where o.objid = p.oid and o.distribution_argument_index is not null)
+  loop
+    perform pg_catalog.create_distributed_function(v_proc::regprocedure, 'p_pair',
+      colocate_with => 'bqx.m1', force_delegation => true);
+  end loop;
   return v_n;
 end;
 $$;
 
 comment on function bqx_internal.citus_distribute_routines() is
-  'internal: Citus mode: make every routine of bqx and bqx_internal a distributed object (created on every worker, kept in sync) and delegate shard_write_month by pair; returns how many it distributed now.';
+  'internal: Citus mode: make every routine of bqx and bqx_internal a distributed object (created on every worker, kept in sync) and delegate the shard_* functions by pair; returns how many it distributed now.';
