@@ -2,7 +2,8 @@
 // up by bqx migrate, 4 pairs x 3 months backfilled through the queue by 2 workers, equal
 // bit for bit to the single-node result under each engine; each pair's rows in its shard on
 // its worker; the computation delegated to that worker; a worker backend killed mid-job;
-// live mode refused; migrations down to zero and up again on the cluster.
+// pg_cron workers; bqx.verify on the worker; live mode refused; migrations down to zero
+// and up again on the cluster.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBars, monthBounds, weekdayMinutes } from './support/bars.js';
@@ -140,6 +141,16 @@ describeCitus('bqx on a 3-node Citus cluster', () => {
       expect(ports.rows[0].n).toBe(2);
     });
 
+    it('bqx.verify passes every check of every month, run on the worker holding the pair', async () => {
+      const r = await cluster.pool.query(
+        `select p.pair, m.month, v."check", v.ok
+           from unnest($1::text[]) p(pair), unnest(array['2024-01', '2024-02', '2024-03']) m(month),
+                lateral bqx.verify(p.pair, m.month, 50) v where not v.ok`, [PAIRS]);
+      expect(r.rows).toEqual([]);
+      const one = await cluster.pool.query(`select "check", expected from bqx.verify('EURUSD', '2024-01', 0) where "check" = 'partition'`);
+      expect(one.rows[0].expected).toMatch(/^bqx\.bqx_\d+$/); // the pair's shard of bqx.bqx
+    });
+
     it('the computation ran on the worker: the coordinator sent one delegated call per job, and no row', async () => {
       const sent = notices.filter((n) => /^issuing /.test(n.message));
       const calls = sent.filter((n) => /shard_write_month/.test(n.message));
@@ -207,6 +218,21 @@ describeCitus('bqx on a 3-node Citus cluster', () => {
       expect(await month(cluster.pool)).toEqual(before);
     }, 180_000);
   });
+
+  it('pg_cron on the coordinator drains the queue: bqx.schedule(2), each job computed on its worker', async () => {
+    await cluster.pool.query(`select bqx.enqueue($1, '2024-03', '2024-03', true)`, [PAIRS]);
+    await cluster.pool.query(`select bqx.schedule(2)`);
+    let state: Record<string, number> = {};
+    for (let i = 0; i < 150; i++) {
+      state = await jobsState(cluster.pool);
+      if (Object.keys(state).length === 1 && state.done) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    expect(state).toEqual({ done: PAIRS.length * 3 });
+    const workers = await cluster.pool.query(`select distinct worker ~ '^bqx-worker-[12] ' as cron from bqx.jobs where month = '2024-03'`);
+    expect(workers.rows).toEqual([{ cron: true }]);
+    expect((await cluster.pool.query(`select count(*)::int as n from cron.job where jobname like 'bqx-worker-%'`)).rows[0].n).toBe(0);
+  }, 200_000);
 
   it('live mode is refused with SQLSTATE 0A000, DETAIL and HINT', async () => {
     for (const sql of [`select bqx.set_live('EURUSD', true)`, `call bqx.catch_up()`]) {
