@@ -53,9 +53,10 @@ export async function benchCitus(): Promise<CitusBench | undefined> {
     const coord = cluster.coordinator.url;
     // one node: a plain database on the coordinator's server
     const singleUrl = withDatabase(coord, 'bqx_bench_single');
+    // the cluster first: the roles bqx creates must be made where Citus sends them to the workers
+    await migrate(coord);
     await run(withDatabase(coord, 'postgres'), (c) => c.query('create database bqx_bench_single'));
     await migrate(singleUrl);
-    await migrate(coord);
     const w = await resolveWorkload(singleUrl);
     await seedWorkload(singleUrl, w);
     await seedWorkload(coord, w);
