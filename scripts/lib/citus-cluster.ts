@@ -35,10 +35,9 @@ export const CITUS_SETTINGS: Record<string, string | number> = {
 };
 
 export const CITUS_INSTALL_HINT =
-  'Citus is not installed in the PostgreSQL 15 of this machine. Build and install it (as root): '
-  + 'bash ../shared/citus/build.sh (Citus 13.2.2 from upstream source), or install your distribution\'s '
-  + 'Citus package for PostgreSQL 15 (e.g. postgresql-15-citus from the Citus repository); '
-  + 'or point DATABASE_URL at an existing Citus coordinator.';
+  'Install Citus 13 for PostgreSQL 15 on this machine: the Citus project\'s package for PostgreSQL 15, '
+  + 'or a build from its source (github.com/citusdata/citus; on the bqx dev and CI machines, as root: '
+  + 'bash ../shared/citus/build.sh). Or point DATABASE_URL at an existing Citus coordinator.';
 
 /** Why Citus cannot be used here, or undefined when citus.so is installed beside the PG 15 binaries. */
 export function citusMissing(): string | undefined {
