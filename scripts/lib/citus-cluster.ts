@@ -71,10 +71,10 @@ async function onNode<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise
 /** Start (initialize the first time) a coordinator and `workers` workers; idempotent. */
 export async function startCitus(workers: number, opts: { log?: Log; home?: string } = {}): Promise<CitusCluster> {
   if (!Number.isInteger(workers) || workers < 1) {
-    throw new UserError(`--citus needs a number of workers >= 1, got ${workers}`, '22023', undefined, 'For example: bqx db start --citus 2');
+    throw new UserError(`--citus needs a number of workers >= 1, got ${workers}`, '22023', 'For example: bqx db start --citus 2');
   }
   const why = citusMissing();
-  if (why) throw new UserError(`Citus is not available: ${why}`, '58P01', undefined, CITUS_INSTALL_HINT);
+  if (why) throw new UserError(`Citus is not available: ${why}`, '58P01', CITUS_INSTALL_HINT);
   const log = opts.log ?? (() => {});
   const home = opts.home ?? citusHome();
   const nodes: CitusNode[] = [];
