@@ -11,23 +11,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { citusMissing, startCitus, stopCitus } from '../scripts/lib/citus-cluster.js';
+import { citusMissing, onNode as run, startCitus, stopCitus } from '../scripts/lib/citus-cluster.js';
 import { withDatabase } from '../scripts/lib/connection.js';
 import { migrate } from '../scripts/lib/migrate.js';
 import { benchFullWorkload, type FullWorkloadResult } from './backfill.js';
 import { fmt, report } from './report.js';
 import { resolveWorkload, seedWorkload } from './workload.js';
-
-async function run<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
 
 export interface CitusBench {
   label: string;

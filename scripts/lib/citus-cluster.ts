@@ -58,7 +58,8 @@ export function citusHome(home = process.env.BQX_HOME): string {
 
 const nodeNames = (workers: number): string[] => ['coordinator', ...Array.from({ length: workers }, (_, i) => `worker-${i + 1}`)];
 
-async function onNode<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+/** Run fn on a client connected to url (closed afterwards). */
+export async function onNode<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
