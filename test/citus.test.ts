@@ -182,15 +182,16 @@ describeCitus('bqx on a 3-node Citus cluster', () => {
       // the worker's backends pause after computing, before the write (ALTER SYSTEM, for
       // the coordinator's cached connection too; the SET makes the name known to it)
       const gate = await w.connect();
-      await gate.query(`set bqx.test_pause_swap = ''`);
-      await gate.query(`alter system set bqx.test_pause_swap = '4242015'`);
-      await gate.query(`select pg_reload_conf()`);
-      await gate.query(`select pg_advisory_lock(4242015)`);
-      await cluster.pool.query(`delete from bqx.bqx where pair = $1 and ts_utc >= '2024-02-01' and ts_utc < '2024-03-01'`, [pair]);
-      await cluster.pool.query(`select bqx.enqueue($1, '2024-02', '2024-02', true)`, [[pair]]);
-      const work = drain(cluster.coordinator.url, 1);
+      let work: Promise<unknown> | undefined;
       let victim: number | undefined;
       try {
+        await gate.query(`set bqx.test_pause_swap = ''`);
+        await gate.query(`alter system set bqx.test_pause_swap = '4242015'`);
+        await gate.query(`select pg_reload_conf()`);
+        await gate.query(`select pg_advisory_lock(4242015)`);
+        await cluster.pool.query(`delete from bqx.bqx where pair = $1 and ts_utc >= '2024-02-01' and ts_utc < '2024-03-01'`, [pair]);
+        await cluster.pool.query(`select bqx.enqueue($1, '2024-02', '2024-02', true)`, [[pair]]);
+        work = drain(cluster.coordinator.url, 1);
         for (let i = 0; i < 600 && victim === undefined; i++) {
           const r = await w.query(`select pid from pg_stat_activity where wait_event_type = 'Lock' and query like '%shard_write_month%'`);
           victim = r.rows[0]?.pid;
@@ -201,12 +202,12 @@ describeCitus('bqx on a 3-node Citus cluster', () => {
         await gate.query(`alter system reset bqx.test_pause_swap`);
         await gate.query(`select pg_reload_conf()`);
         if (victim !== undefined) await w.query(`select pg_terminate_backend($1::int)`, [victim]);
-        await gate.query(`select pg_advisory_unlock(4242015)`);
+        await gate.query(`select pg_advisory_unlock_all()`);
         gate.release();
       }
       // Citus cannot commit a transaction whose worker connection died, so this bqx.work
       // call fails like a crashed worker: its job stays claimed by a session that is gone
-      const failed = await work.then(() => undefined, (e: Error) => e);
+      const failed = await work?.then(() => undefined, (e: Error) => e);
       expect(failed?.message).toMatch(/could not commit transaction|connection/);
       expect((await month(cluster.pool)).n).toBe(0);
       // the next worker re-runs it

@@ -73,8 +73,10 @@ export async function startTestCitus(workers = 2): Promise<TestCitus> {
     pool,
     workerPools,
     stop: async () => {
-      await Promise.all([pool, ...workerPools].map((p) => p.end()));
+      // the servers first (fast shutdown ends every session), so a client a failed test
+      // left checked out cannot hold up pool.end()
       await stopCitus({ home });
+      await Promise.all([pool, ...workerPools].map((p) => p.end()));
       rmSync(home, { recursive: true, force: true });
     },
   };
