@@ -149,6 +149,9 @@ describeCitus('bqx on a 3-node Citus cluster', () => {
       expect(r.rows).toEqual([]);
       const one = await cluster.pool.query(`select "check", expected from bqx.verify('EURUSD', '2024-01', 0) where "check" = 'partition'`);
       expect(one.rows[0].expected).toMatch(/^bqx\.bqx_\d+$/); // the pair's shard of bqx.bqx
+      // what bqx verify (the CLI) checks: every pair-month with rows or bars
+      const targets = await cluster.pool.query(`select count(*)::int as n from bqx_internal.verify_targets(null, $1, $2)`, [FROM, TO]);
+      expect(targets.rows[0].n).toBe(PAIRS.length * 3);
     });
 
     it('the computation ran on the worker: the coordinator sent one delegated call per job, and no row', async () => {

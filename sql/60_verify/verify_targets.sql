@@ -28,8 +28,8 @@ begin
   end if;
 
   return query execute pg_catalog.format($q$
-    with leaves as (%2$s), unbackfilled as (
-%3$s
+    with leaves as (%1$s), unbackfilled as (
+%2$s
     )
     select t.pair, t.month
       from (select * from leaves union select * from unbackfilled) t
@@ -37,7 +37,7 @@ begin
        and ($2 is null or t.month >= pg_catalog.to_char($2 at time zone 'UTC', 'YYYY-MM'))
        and ($3 is null or t.month <= pg_catalog.to_char($3 at time zone 'UTC', 'YYYY-MM'))
      order by 1, 2
-  $q$, bqx_internal.source_relation(),
+  $q$,
     case when bqx_internal.citus_mode()
          -- Citus mode: bqx.bqx is one table distributed by pair (grouped on each worker)
          then $l$select b.pair, pg_catalog.to_char(b.ts_utc at time zone 'UTC', 'YYYY-MM') as month
@@ -56,7 +56,7 @@ begin
                     and s.ts_utc >= $2 and s.ts_utc < $3 + interval '1 month'
                     and bqx_internal.good_rate(s.rate)
                   group by 1, 2$u$
-         else $u$select p.pair, pg_catalog.to_char(g.m at time zone 'UTC', 'YYYY-MM') as month
+         else pg_catalog.format($u$select p.pair, pg_catalog.to_char(g.m at time zone 'UTC', 'YYYY-MM') as month
         from bqx.pairs p
        cross join pg_catalog.generate_series($2 at time zone 'UTC', $3 at time zone 'UTC', interval '1 month') g (m)
        where $2 is not null and $3 is not null
@@ -65,7 +65,7 @@ begin
                       where s.pair = p.pair
                         and s.ts_utc >= (g.m at time zone 'UTC')
                         and s.ts_utc < ((g.m + interval '1 month') at time zone 'UTC')
-                        and bqx_internal.good_rate(s.rate))$u$ end)
+                        and bqx_internal.good_rate(s.rate))$u$, bqx_internal.source_relation()) end)
   using v_pairs, v_from, v_to;
 end;
 $$;
