@@ -15,12 +15,12 @@
 // Not exact where bqx is (stddev_samp over identical rates may give 1e-17, not 0): it
 // is a speed yardstick, not an engine.
 import {
-  AGGREGATE_COLUMNS, BQX_COLUMNS, METRICS, SIGN_EPSILON, WINDOWS, windowColumn,
+  AGGREGATE_COLUMNS, BQX_COLUMNS, MAX_GOOD_RATE, METRICS, MIN_GOOD_RATE, SIGN_EPSILON, WINDOWS, windowColumn,
   type AggregateColumn, type Metric, type Window,
 } from '../plv8-src/spec.js';
 
-/** The good-bar test of bqx_internal.source_bars_ranges: both count the same bars. */
-const GOOD_RATE = `b.rate > 0 and b.rate < 'Infinity'::double precision`;
+/** The good-bar test of bqx_internal.good_rate (spec.ts isGoodRate): both count the same bars. */
+const GOOD_RATE = `b.rate >= ${MIN_GOOD_RATE}::double precision and b.rate <= ${MAX_GOOD_RATE}::double precision`;
 
 // per-window aggregates of the raw rates in the frame, named <what><W> in the inner query
 const frame = (w: Window) => `w${w}`;

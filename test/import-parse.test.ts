@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { BarList } from '../scripts/import/bars.js';
-import { binaryCopyData } from '../scripts/import/copy-binary.js';
+import { binaryCopyData } from '../scripts/lib/copy-bars.js';
 import { parseHistdataLine } from '../scripts/import/formats.js';
 import { HistdataBytes } from '../scripts/import/histdata-fast.js';
 import { HISTDATA_FIXTURE_LINES, histdataZip } from './support/histdata.js';
@@ -140,7 +140,7 @@ describe('the file duplicate rule (bars.ts)', () => {
   });
 });
 
-describe('binary COPY data (copy-binary.ts)', () => {
+describe('binary COPY data (lib/copy-bars.ts)', () => {
   it('encodes the signature, each row and the trailer as PostgreSQL reads them', () => {
     const minute = Date.UTC(2019, 0, 1) / 60_000;
     const bars = { minutes: new Float64Array([minute, minute + 1]), rates: new Float64Array([1.1458, 109.61]), n: 2, dupIdentical: 0, dupConflicting: 0 };

@@ -199,6 +199,13 @@ describe('dirty files', () => {
     await expect(importFile(client, DST, { pair: 'EURUSD', tsColumn: 'when', rateColumn: 'close' }))
       .rejects.toMatchObject({ code: '42703' });
     await expect(importFile(client, DST, { pair: 'EURUSD' })).rejects.toMatchObject({ code: '22023' });
+    // a pair read from the file name and refused by check_pair: said of the name, with how to name it
+    const named = join(mkdtempSync(join(tmpdir(), 'bqx-import-')), 'DAT_ASCII_XXXYYY_M1_2019.csv');
+    writeFileSync(named, readFileSync(DST));
+    await expect(importFile(client, named, { tsColumn: 'time', rateColumn: 'close' })).rejects.toMatchObject({
+      name: 'UserError', code: '22023', message: `${named}: pair "XXXYYY" taken from the file name: unknown pair 'XXXYYY'`,
+      detail: 'The pair is not in the registry bqx.pairs.', hint: 'Name the pair with --pair, for example --pair EURUSD.',
+    });
   });
 
   it('the CLI prints the table of counts and the backfill command', async () => {

@@ -13,9 +13,9 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   BUNDLE_PLACEHOLDER,
   kernelBundle,
-  plv8FunctionBody,
   renderPlv8Sql,
 } from '../scripts/lib/plv8-bundle.js';
+import { plv8FunctionBody } from './support/plv8-body.js';
 import { computeFeatures } from '../plv8-src/kernel.js';
 import { PACKED_FIELDS, columnsField } from '../plv8-src/plv8-entry.js';
 import { WINDOWS, isGoodRate, windowColumn } from '../plv8-src/spec.js';

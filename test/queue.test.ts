@@ -5,6 +5,7 @@ import { testDatabase, type TestDb } from './support/db.js';
 import { describeEachEngine, useEngine } from './support/engines.js';
 import { runBackfill } from '../scripts/backfill/run.js';
 import { loadWalkBars } from './support/queue.js';
+import { openSession } from './support/sessions.js';
 
 const PAIRS = ['EURUSD', 'GBPJPY', 'USDJPY'];
 
@@ -14,14 +15,32 @@ describeEachEngine('backfill queue', (engine) => {
     db = await testDatabase(`queue_${engine}`);
     await useEngine(db, engine);
     await loadWalkBars(db, PAIRS, '2024-06-20', '2024-10-01');
-    // The pair partitions are created up front, so that the six workers contend only for
-    // jobs. (Two first writers of a pair once both tried to create bqx.bqx_<pair>, 42P07;
-    // ensure_pair_partition now re-checks the catalog under an advisory lock, so that race
-    // is gone, but creating the partition inside a job would make the other jobs of the
-    // pair wait for that job's commit.)
-    await db.query(`select bqx_internal.ensure_pair_partition(p) from unnest($1::text[]) p`, [PAIRS]);
   });
   afterAll(async () => { await db?.end(); });
+
+  it("enqueue creates the pairs' partitions, so the first months of two pairs run side by side", async () => {
+    const exists = async () => (await db.query(
+      `select array_agg(to_regclass('bqx.bqx_' || lower(p)) is not null order by p) as e from unnest($1::text[]) p`, [PAIRS])).rows[0].e;
+    expect(await exists()).toEqual([false, false, false]);
+    expect((await db.query(`select bqx.enqueue($1::text[], '2024-07', '2024-07') as n`, [PAIRS])).rows[0].n).toBe(3);
+    expect(await exists()).toEqual([true, true, true]);
+    // a first month no longer attaches its pair's partition to bqx.bqx, whose lock it would
+    // hold to COMMIT: the other pairs' first months would queue behind it
+    const a = await openSession(db.url);
+    const b = await openSession(db.url);
+    try {
+      await a.query('begin');
+      await a.query(`call bqx.backfill('EURUSD', '2024-07')`);
+      await b.query(`set lock_timeout = '3s'`);
+      const r = await b.query(`call bqx.backfill('GBPJPY', '2024-07')`);
+      expect(Number(r.rows[0].rows_written)).toBeGreaterThan(0);
+      await a.query('rollback');
+    } finally {
+      await a.end();
+      await b.end();
+    }
+    await db.query(`delete from bqx.jobs`);
+  });
 
   it('enqueues idempotently and validates its arguments', async () => {
     const one = await db.query(`select bqx.enqueue(array['eurusd'], '2024-07', '2024-09') as n`);

@@ -1,4 +1,6 @@
 // bqx report renders every section from a real run.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase, type TestDb } from './support/db.js';
 import { loadWalkBars } from './support/queue.js';
@@ -48,4 +50,20 @@ describe('report', () => {
     expect(lines.some((l) => l.startsWith('FAILED AUDCAD 2024-07 after 3 attempts'))).toBe(true);
     expect(lines.join('\n')).not.toMatch(/\x1b\[/);
   });
+
+  it('bqx status prints the same run from the one snapshot of the progress views', async () => {
+    const r = await promisify(execFile)('npx', ['tsx', 'scripts/cli.ts', 'status'],
+      { env: { ...process.env, DATABASE_URL: db.url }, cwd: new URL('..', import.meta.url).pathname });
+    const out = r.stdout.split('\n');
+    expect(out[0]).toBe('jobs: 6 total, 4 done (66.7%), 0 running, 0 pending, 2 failed; 0 workers active');
+    expect(out[1]).toMatch(/^rows: [\d,]+ written, 0 bad bars left out; [\d,]+ rows\/s; elapsed \d+s; ETA complete$/);
+    expect(out).toContain('AUDCAD   0/2         0.0  0             failed');
+    expect(out.some((l) => /^EURUSD   2\/2       100\.0  [\d,]+ +done$/.test(l))).toBe(true);
+    expect(out.filter((l) => l.startsWith('FAILED '))).toEqual([
+      'FAILED AUDCAD 2024-07 after 3 attempts: no source bars for AUDCAD in 2024-07 '
+        + '(The source relation bqx.m1 has no bars of this pair in [2024-07-01 00:00:00, 2024-08-01 00:00:00).) (SQLSTATE P0002)',
+      'FAILED AUDCAD 2024-08 after 3 attempts: no source bars for AUDCAD in 2024-08 '
+        + '(The source relation bqx.m1 has no bars of this pair in [2024-08-01 00:00:00, 2024-09-01 00:00:00).) (SQLSTATE P0002)',
+    ]);
+  }, 60_000);
 });

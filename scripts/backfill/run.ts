@@ -3,7 +3,9 @@
 // and a stop request takes effect between jobs) or with the pg_cron workers
 // (bqx.schedule), while a monitor connection reads the progress views.
 // The same SQL runs either way; a killed worker's job is re-run by the others.
-import pg from 'pg';
+import { setTimeout as delay } from 'node:timers/promises';
+import { withClient } from '../lib/client.js';
+import { INVALID_PARAMETER, UserError } from '../lib/user-error.js';
 import { readSnapshot, type Snapshot } from './snapshot.js';
 
 export interface BackfillOptions {
@@ -40,64 +42,37 @@ export interface BackfillResult {
   final: Snapshot;
 }
 
-export class BackfillError extends Error {
-  readonly code: string;
-  readonly hint?: string;
-  constructor(message: string, code: string, hint?: string) {
-    super(message);
-    this.name = 'BackfillError';
-    this.code = code;
-    this.hint = hint;
-  }
-}
-
 function checkOptions(o: BackfillOptions): { workers: number; via: 'node' | 'cron'; jobsPerCall: number } {
   const workers = o.workers ?? 6;
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
-    throw new BackfillError(`workers must be an integer from 1 to 64, got ${String(o.workers)}`, '22023',
+    throw new UserError(`workers must be an integer from 1 to 64, got ${String(o.workers)}`, INVALID_PARAMETER,
       'The seed used 6; on 2 cores, 2 to 4 workers are enough.');
   }
   const via = o.via ?? 'node';
   if (via !== 'node' && via !== 'cron') {
-    throw new BackfillError(`via must be node or cron, got ${String(o.via)}`, '22023',
+    throw new UserError(`via must be node or cron, got ${String(o.via)}`, INVALID_PARAMETER,
       'node: workers are connections of this process; cron: pg_cron jobs inside the database.');
   }
   const jobsPerCall = o.jobsPerCall ?? 1;
   if (!Number.isInteger(jobsPerCall) || jobsPerCall < 1) {
-    throw new BackfillError(`jobsPerCall must be a positive integer, got ${String(o.jobsPerCall)}`, '22023');
+    throw new UserError(`jobsPerCall must be a positive integer, got ${String(o.jobsPerCall)}`);
   }
   return { workers, via, jobsPerCall };
 }
 
-async function connect(connectionString: string, appName: string): Promise<pg.Client> {
-  const c = new pg.Client({ connectionString, application_name: appName });
-  c.on('error', () => {}); // a terminated backend: the worker loop sees the failed query
-  await c.connect();
-  return c;
-}
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
-  });
-
-export async function enqueue(client: pg.ClientBase, o: BackfillOptions): Promise<number> {
-  const r = await client.query(`select bqx.enqueue($1::text[], $2, $3, $4) as n`,
-    [o.pairs ?? null, o.from, o.to, o.force ?? false]);
-  return Number(r.rows[0].n);
-}
+/** Waits ms, or less when the signal aborts. */
+const sleep = (ms: number, signal?: AbortSignal) => delay(ms, undefined, { signal }).catch(() => {});
 
 export async function runBackfill(connectionString: string, opts: BackfillOptions): Promise<BackfillResult> {
   const { workers, via, jobsPerCall } = checkOptions(opts);
   const pollMs = opts.pollMs ?? 500;
   const prefix = opts.workerName ?? 'node';
-  const monitor = await connect(connectionString, 'bqx backfill monitor');
   const started = Date.now();
   let jobsRun = 0;
   let stopped = false;
-  try {
-    const enqueued = await enqueue(monitor, opts);
+  return withClient(connectionString, 'bqx backfill monitor', async (monitor) => {
+    const enqueued = Number((await monitor.query(`select bqx.enqueue($1::text[], $2, $3, $4) as n`,
+      [opts.pairs ?? null, opts.from, opts.to, opts.force ?? false])).rows[0].n);
     const pairs = opts.pairs ? opts.pairs.map((p) => p.toUpperCase()) : null;
     const report = async () => {
       const s = await readSnapshot(monitor, pairs);
@@ -111,13 +86,12 @@ export async function runBackfill(connectionString: string, opts: BackfillOption
       for (;;) {
         await sleep(pollMs, opts.signal);
         const s = await report();
-        if (s.overall.jobsPending + s.overall.jobsRunning === 0) break;
+        if (s.overall.jobsLeft === 0) break;
         if (opts.signal?.aborted) { stopped = true; break; }
       }
     } else {
       let failure: unknown;
-      const worker = async (i: number) => {
-        const c = await connect(connectionString, `bqx backfill ${prefix}-${i}`);
+      const worker = (i: number) => withClient(connectionString, `bqx backfill ${prefix}-${i}`, async (c) => {
         try {
           // if this process dies (SIGKILL), the backend notices within 2 s even in the
           // middle of a job, rolls it back and releases the job for the next worker
@@ -137,10 +111,8 @@ export async function runBackfill(connectionString: string, opts: BackfillOption
           }
         } catch (e) {
           failure ??= e;
-        } finally {
-          await c.end().catch(() => {});
         }
-      };
+      }).catch((e) => { failure ??= e; });
       const running = Promise.all(Array.from({ length: workers }, (_, i) => worker(i + 1)));
       let finished = false;
       void running.then(() => { finished = true; });
@@ -160,14 +132,12 @@ export async function runBackfill(connectionString: string, opts: BackfillOption
       jobsRun,
       done: final.overall.jobsDone,
       failed: final.overall.jobsFailed,
-      pending: final.overall.jobsPending + final.overall.jobsRunning,
+      pending: final.overall.jobsLeft,
       rows,
       seconds,
       rowsPerSec: final.overall.rowsPerSec ?? rows / seconds,
       stopped,
       final,
     };
-  } finally {
-    await monitor.end().catch(() => {});
-  }
+  });
 }

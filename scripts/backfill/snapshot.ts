@@ -1,4 +1,5 @@
-// One read of the progress views (bqx.progress, bqx.progress_by_pair, bqx.failed_jobs).
+// One read of the progress views (bqx.progress, bqx.progress_by_pair, bqx.failed_jobs), shaped
+// in SQL (bqx_internal.progress_snapshot), and the numbers' formats the views print with.
 import type pg from 'pg';
 
 export interface OverallProgress {
@@ -7,6 +8,8 @@ export interface OverallProgress {
   jobsRunning: number;
   jobsDone: number;
   jobsFailed: number;
+  /** pending + running: 0 when the run is over */
+  jobsLeft: number;
   pct: number;
   rowsWritten: number;
   badBars: number;
@@ -21,6 +24,8 @@ export interface PairProgress {
   monthsTotal: number;
   monthsDone: number;
   monthsFailed: number;
+  /** months done, % of the pair's months (bqx.progress_by_pair) */
+  pct: number;
   rowsWritten: number;
   status: string;
 }
@@ -39,45 +44,9 @@ export interface Snapshot {
   failed: FailedJob[];
 }
 
-const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
-const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-
+/** The progress views of the pairs (null: all), read in one statement: bqx_internal.progress_snapshot. */
 export async function readSnapshot(client: pg.ClientBase, pairs: string[] | null = null): Promise<Snapshot> {
-  const o = (await client.query(
-    `select p.*, pg_catalog.date_part('epoch', p.elapsed) as elapsed_s, pg_catalog.date_part('epoch', p.eta) as eta_s
-       from bqx.progress p`)).rows[0];
-  const byPair = await client.query(
-    `select * from bqx.progress_by_pair where $1::text[] is null or pair = any($1) order by pair`, [pairs]);
-  const failed = await client.query(
-    `select pair, month, attempts, last_sqlstate, last_error from bqx.failed_jobs
-      where $1::text[] is null or pair = any($1)`, [pairs]);
-  return {
-    overall: {
-      jobsTotal: num(o.jobs_total),
-      jobsPending: num(o.jobs_pending),
-      jobsRunning: num(o.jobs_running),
-      jobsDone: num(o.jobs_done),
-      jobsFailed: num(o.jobs_failed),
-      pct: num(o.pct),
-      rowsWritten: num(o.rows_written),
-      badBars: num(o.bad_bars),
-      workersActive: num(o.workers_active),
-      elapsedSeconds: num(o.elapsed_s),
-      rowsPerSec: numOrNull(o.rows_per_sec),
-      etaSeconds: numOrNull(o.eta_s),
-    },
-    pairs: byPair.rows.map((r) => ({
-      pair: r.pair,
-      monthsTotal: num(r.months_total),
-      monthsDone: num(r.months_done),
-      monthsFailed: num(r.months_failed),
-      rowsWritten: num(r.rows_written),
-      status: r.status,
-    })),
-    failed: failed.rows.map((r) => ({
-      pair: r.pair, month: r.month, attempts: num(r.attempts), sqlstate: r.last_sqlstate, error: r.last_error,
-    })),
-  };
+  return (await client.query('select bqx_internal.progress_snapshot($1::text[]) as s', [pairs])).rows[0].s as Snapshot;
 }
 
 export function formatDuration(seconds: number | null): string {
@@ -91,4 +60,9 @@ export function formatDuration(seconds: number | null): string {
 
 export function formatInt(n: number): string {
   return Math.round(n).toLocaleString('en-US');
+}
+
+/** How a failed job is said, wherever it is printed. */
+export function failureLine(f: FailedJob): string {
+  return `FAILED ${f.pair} ${f.month} after ${f.attempts} attempts: ${f.error ?? '?'}${f.sqlstate ? ` (SQLSTATE ${f.sqlstate})` : ''}`;
 }

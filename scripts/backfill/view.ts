@@ -1,7 +1,9 @@
 // The live view of a backfill: cli-progress bars (overall + one per pair) on a TTY,
 // plain progress lines otherwise (no control codes), failures printed as they happen.
 import cliProgress from 'cli-progress';
-import { formatDuration, formatInt, type Snapshot } from './snapshot.js';
+import { isTerminal } from '../lib/progress.js';
+import { runBackfill, type BackfillOptions, type BackfillResult } from './run.js';
+import { failureLine, formatDuration, formatInt, type Snapshot } from './snapshot.js';
 
 export interface ProgressView {
   update(s: Snapshot): void;
@@ -22,7 +24,7 @@ function newFailures(s: Snapshot, seen: Set<string>): string[] {
     const key = `${f.pair} ${f.month}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push(`FAILED ${key} after ${f.attempts} attempts: ${f.error ?? '?'}${f.sqlstate ? ` (SQLSTATE ${f.sqlstate})` : ''}`);
+    out.push(failureLine(f));
   }
   return out;
 }
@@ -89,5 +91,20 @@ export function ttyView(): ProgressView {
 }
 
 export function defaultView(): ProgressView {
-  return process.stdout.isTTY ? ttyView() : plainView();
+  return isTerminal() ? ttyView() : plainView();
+}
+
+/** runBackfill() drawn by the default view while it runs (the commands backfill, import --backfill, demo). */
+export async function backfillWithView(connectionString: string, opts: BackfillOptions): Promise<BackfillResult> {
+  const view = defaultView();
+  try {
+    return await runBackfill(connectionString, { ...opts, onProgress: (s) => view.update(s) });
+  } finally {
+    view.stop();
+  }
+}
+
+/** `N rows in T (R rows/s)`: how a finished backfill's throughput is said (`note` goes inside the brackets). */
+export function throughput(r: BackfillResult, note?: string): string {
+  return `${formatInt(r.rows)} rows in ${formatDuration(r.seconds)} (${formatInt(r.rowsPerSec)} rows/s${note ? `; ${note}` : ''})`;
 }

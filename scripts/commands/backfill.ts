@@ -1,9 +1,7 @@
 // bqx backfill --pairs EURUSD,GBPJPY|all --from 2024-07 --to 2025-06 --workers 6 [--via node|cron] [--force]
 import type { Command } from 'commander';
 import { resolveConnection } from '../lib/connection.js';
-import { runBackfill } from '../backfill/run.js';
-import { formatDuration, formatInt } from '../backfill/snapshot.js';
-import { defaultView } from '../backfill/view.js';
+import { backfillWithView, throughput } from '../backfill/view.js';
 import { parsePairsOption } from '../lib/pairs-option.js';
 
 export function registerBackfill(program: Command): void {
@@ -33,22 +31,18 @@ export function registerBackfill(program: Command): void {
         }
       };
       process.on('SIGINT', onSigint);
-      const view = defaultView();
       try {
-        const r = await runBackfill(conn.connectionString, {
+        const r = await backfillWithView(conn.connectionString, {
           pairs: parsePairsOption(o.pairs), from: o.from, to: o.to, workers, via: o.via as 'node' | 'cron',
-          force: o.force ?? false, signal: ac.signal, onProgress: (s) => view.update(s),
+          force: o.force ?? false, signal: ac.signal,
         });
-        view.stop();
-        console.log(`bqx: ${r.enqueued} jobs queued; ${r.done} done, ${r.failed} failed, ${r.pending} left; `
-          + `${formatInt(r.rows)} rows in ${formatDuration(r.seconds)} (${formatInt(r.rowsPerSec)} rows/s)`);
+        console.log(`bqx: ${r.enqueued} jobs queued; ${r.done} done, ${r.failed} failed, ${r.pending} left; ${throughput(r)}`);
         if (r.stopped) console.log('bqx: stopped; run the same command again to resume');
         if (r.failed > 0) {
           console.log('bqx: failed jobs: SELECT * FROM bqx.failed_jobs; fix the cause and run the command again to retry them');
           process.exitCode = 1;
         }
       } finally {
-        view.stop();
         process.off('SIGINT', onSigint);
       }
     });

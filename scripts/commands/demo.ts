@@ -3,43 +3,34 @@
 // the progress report.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
 import type { Command } from 'commander';
 import { resolveConnection } from '../lib/connection.js';
+import { withClient } from '../lib/client.js';
 import { migrate } from '../lib/migrate.js';
 import { clusterPaths } from '../lib/local-cluster.js';
 import { parsePairsOption } from '../lib/pairs-option.js';
 import { UserError } from '../lib/user-error.js';
 import { seedBars } from '../seed/index.js';
-import { runBackfill } from '../backfill/run.js';
-import { formatDuration, formatInt } from '../backfill/snapshot.js';
-import { defaultView } from '../backfill/view.js';
+import { formatInt } from '../backfill/snapshot.js';
+import { backfillWithView, throughput } from '../backfill/view.js';
+import { monthLabel } from '../seed/market-model.js';
+import { parseSeedMonth } from '../seed/options.js';
 import { buildReports } from './report.js';
 import { seedProgressView } from './seed.js';
 
 const FIRST_MONTH = '2024-07';
 const FULL_LAST_MONTH = '2025-06';
 
-function addMonths(month: string, n: number): string {
-  const [y, m] = month.split('-').map(Number);
-  const k = y * 12 + (m - 1) + n;
-  return `${Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, '0')}`;
-}
-
 /** Pair-months of the range that already hold bars (a second demo run does not seed again). */
 async function seededPairMonths(url: string, from: string, to: string): Promise<Set<string>> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
+  return withClient(url, 'bqx demo', async (c) => {
     const r = await c.query(
       `select distinct m.pair || ' ' || to_char(m.ts_utc at time zone 'UTC', 'YYYY-MM') as k
          from bqx.m1 m
         where m.ts_utc >= (select month_start from bqx_internal.parse_month($1))
           and m.ts_utc <  (select month_end from bqx_internal.parse_month($2))`, [from, to]);
     return new Set(r.rows.map((x) => x.k as string));
-  } finally {
-    await c.end();
-  }
+  });
 }
 
 export function registerDemo(program: Command): void {
@@ -54,7 +45,7 @@ export function registerDemo(program: Command): void {
       const months = o.full ? 12 : Number(o.months);
       if (!Number.isInteger(months) || months < 1 || months > 120) throw new UserError(`--months must be 1..120, got "${o.months}"`, undefined, 'For example --months 2, or --full for the seed\'s whole year.');
       const from = FIRST_MONTH;
-      const to = addMonths(FIRST_MONTH, months - 1);
+      const to = monthLabel(parseSeedMonth(FIRST_MONTH, 'from') + months - 1);
       const pairs = parsePairsOption(o.pairs);
 
       console.log('bqx demo: 1/5 database');
@@ -77,17 +68,8 @@ export function registerDemo(program: Command): void {
       }
 
       console.log(`bqx demo: 4/5 backfill with ${o.workers} workers`);
-      const view = defaultView();
-      let result;
-      try {
-        result = await runBackfill(conn.connectionString, {
-          pairs, from, to, workers: Number(o.workers), via: 'node', onProgress: (s) => view.update(s),
-        });
-      } finally {
-        view.stop();
-      }
-      console.log(`  ${result.enqueued} jobs queued, ${result.done} done, ${result.failed} failed; `
-        + `${formatInt(result.rows)} rows in ${formatDuration(result.seconds)} (${formatInt(result.rowsPerSec)} rows/s; the seed did 650 rows/s)`);
+      const result = await backfillWithView(conn.connectionString, { pairs, from, to, workers: Number(o.workers), via: 'node' });
+      console.log(`  ${result.enqueued} jobs queued, ${result.done} done, ${result.failed} failed; ${throughput(result, 'the seed did 650 rows/s')}`);
 
       console.log('bqx demo: 5/5 report');
       const { markdown: md, html } = await buildReports(conn.connectionString, { recent: 10, verifyMonths: 4 });

@@ -9,6 +9,8 @@ import type { FileFormat } from '../export/manifest.js';
 import type { ParquetCompression } from '../export/parquet.js';
 import { exportProgressView } from '../export/progress.js';
 import { runExport } from '../export/run.js';
+import { parsePairsOption } from '../lib/pairs-option.js';
+import { INVALID_PARAMETER, UserError } from '../lib/user-error.js';
 
 interface ExportCliOptions {
   pairs: string;
@@ -22,7 +24,7 @@ interface ExportCliOptions {
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw Object.assign(new Error(`${flag} must be one of ${allowed.join(', ')}, got "${value}"`), { code: '22023', hint: `For example ${flag} ${allowed[0]}.` });
+  throw new UserError(`${flag} must be one of ${allowed.join(', ')}, got "${value}"`, INVALID_PARAMETER, `For example ${flag} ${allowed[0]}.`);
 }
 
 export function registerExport(program: Command): void {
@@ -39,7 +41,7 @@ export function registerExport(program: Command): void {
     .action(async (o: ExportCliOptions) => {
       const format = oneOf<FileFormat>('--format', o.format, ['parquet', 'csv']);
       const compression = oneOf<ParquetCompression>('--compression', o.compression, ['zstd', 'snappy', 'none']);
-      const pairs = o.pairs.toLowerCase() === 'all' ? null : o.pairs.split(',').map((p) => p.trim()).filter(Boolean);
+      const pairs = parsePairsOption(o.pairs);
       const out = resolve(o.out);
       const conn = await resolveConnection();
       console.log(`bqx: exporting ${o.pairs} ${o.from}..${o.to ?? o.from} from ${redactUrl(conn.connectionString)} (${conn.source}) to ${out} as ${format}`);

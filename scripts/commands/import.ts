@@ -1,9 +1,9 @@
 // bqx import FILE... [--pair EURUSD] [--format histdata|csv] [--tz ZONE]
 //                    [--ts-column NAME --rate-column NAME] [--update] [--backfill]
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
-import pg from 'pg';
+import { withClient } from '../lib/client.js';
 import { redactUrl, resolveConnection } from '../lib/connection.js';
+import { progressView } from '../lib/progress.js';
 import { UserError } from '../lib/user-error.js';
 import { formatReport, type FileCounts } from '../import/counts.js';
 import type { Format } from '../import/formats.js';
@@ -11,8 +11,7 @@ import { analyzeSource, importFile, type ImportProgress } from '../import/loader
 import { backfillCommand, backfillPlan } from '../import/plan.js';
 import { importLimits } from '../import/limits.js';
 import { parseTimeZone } from '../import/timezone.js';
-import { runBackfill } from '../backfill/run.js';
-import { defaultView } from '../backfill/view.js';
+import { backfillWithView } from '../backfill/view.js';
 
 interface ImportCliOptions {
   pair?: string;
@@ -28,36 +27,13 @@ interface ImportCliOptions {
 function progress(): { onProgress: (p: ImportProgress) => void; stop: () => void } {
   const amount = (p: ImportProgress, n: number) =>
     p.phase === 'read' ? `${(n / 1e6).toFixed(1)} MB` : `${n.toLocaleString('en-US')} bars`;
-  if (process.stdout.isTTY) {
-    const bar = new cliProgress.SingleBar(
-      { format: 'import [{bar}] {percentage}% | {file} | {phase} {done}/{all} | ETA {eta_formatted}', hideCursor: true },
-      cliProgress.Presets.shades_classic);
-    let current = '';
-    return {
-      onProgress: (p) => {
-        const name = p.file.split('/').pop() ?? p.file;
-        const key = `${p.file}\0${p.phase}`;
-        const payload = { file: name, phase: p.phase === 'read' ? 'read' : 'write', done: amount(p, p.done), all: amount(p, p.total) };
-        if (key !== current) {
-          if (current) bar.stop();
-          current = key;
-          bar.start(p.total, 0, payload);
-        }
-        bar.update(p.done, payload);
-      },
-      stop: () => bar.stop(),
-    };
-  }
-  let last = 0;
+  const view = progressView<{ p: ImportProgress; file: string; phase: string; done: string; all: string }>(
+    'import [{bar}] {percentage}% | {file} | {phase} {done}/{all} | ETA {eta_formatted}',
+    (done, total, { p, done: d, all }) => `import: ${p.file} ${p.phase} ${d} of ${all} (${total ? Math.round((100 * done) / total) : 100}%)`);
   return {
-    onProgress: (p) => {
-      const now = Date.now();
-      if (now - last >= 2000 || p.done === p.total) {
-        last = now;
-        console.log(`import: ${p.file} ${p.phase} ${amount(p, p.done)} of ${amount(p, p.total)} (${p.total ? Math.round((100 * p.done) / p.total) : 100}%)`);
-      }
-    },
-    stop: () => {},
+    onProgress: (p) => view.update(p.done, p.total,
+      { p, file: p.file.split('/').pop() ?? p.file, phase: p.phase, done: amount(p, p.done), all: amount(p, p.total) }, `${p.file}\0${p.phase}`),
+    stop: view.stop,
   };
 }
 
@@ -85,18 +61,19 @@ export function registerImport(program: Command): void {
       }
       const conn = await resolveConnection();
       console.log(`bqx: importing ${files.length} file(s) into ${redactUrl(conn.connectionString)} (${conn.source})`);
-      const client = new pg.Client({ connectionString: conn.connectionString, application_name: 'bqx import' });
-      await client.connect();
-      const view = progress();
-      const results: FileCounts[] = [];
-      try {
-        for (const f of files) {
-          results.push(await importFile(client, f, {
-            pair: o.pair, format: o.format as Format | undefined, tz: o.tz,
-            tsColumn: o.tsColumn, rateColumn: o.rateColumn, update: o.update, limits, onProgress: view.onProgress,
-          }));
+      const plan = await withClient(conn.connectionString, 'bqx import', async (client) => {
+        const view = progress();
+        const results: FileCounts[] = [];
+        try {
+          for (const f of files) {
+            results.push(await importFile(client, f, {
+              pair: o.pair, format: o.format as Format | undefined, tz: o.tz,
+              tsColumn: o.tsColumn, rateColumn: o.rateColumn, update: o.update, limits, onProgress: view.onProgress,
+            }));
+          }
+        } finally {
+          view.stop();
         }
-        view.stop();
         if (results.some((r) => r.new + r.updated > 0)) await analyzeSource(client);
         console.log('');
         console.log(formatReport(results));
@@ -105,31 +82,20 @@ export function registerImport(program: Command): void {
           const rate = r.seconds > 0 ? Math.round(r.lines / r.seconds) : r.lines;
           console.log(`${r.file}: ${r.pair}, ${r.format}, timestamps in ${r.tz}, ${r.lines.toLocaleString('en-US')} lines in ${r.seconds.toFixed(2)} s (${rate.toLocaleString('en-US')} lines/s)`);
         }
-        const plan = await backfillPlan(client, results);
-        if (plan.length === 0) {
-          console.log('nothing changed in bqx.m1 (every bar was already there): nothing to backfill');
-          return;
-        }
-        if (!o.backfill) {
-          console.log('months changed: backfill them (and the backfilled months whose windows look back into them) with:');
-          for (const run of plan) console.log(`  ${backfillCommand(run)}`);
-          return;
-        }
-        await client.end().catch(() => {});
+        return backfillPlan(client, results);
+      });
+      if (plan.length === 0) {
+        console.log('nothing changed in bqx.m1 (every bar was already there): nothing to backfill');
+      } else if (!o.backfill) {
+        console.log('months changed: backfill them (and the backfilled months whose windows look back into them) with:');
+        for (const run of plan) console.log(`  ${backfillCommand(run)}`);
+      } else {
         for (const run of plan) {
           console.log(`backfilling ${run.pairs.join(',')} ${run.from}..${run.to}`);
-          const v = defaultView();
-          try {
-            const r = await runBackfill(conn.connectionString, { pairs: run.pairs, from: run.from, to: run.to, force: true, onProgress: (s) => v.update(s) });
-            console.log(`  ${r.done} months done, ${r.failed} failed, ${r.rows.toLocaleString('en-US')} rows`);
-            if (r.failed > 0) process.exitCode = 1;
-          } finally {
-            v.stop();
-          }
+          const r = await backfillWithView(conn.connectionString, { ...run, force: true });
+          console.log(`  ${r.done} months done, ${r.failed} failed, ${r.rows.toLocaleString('en-US')} rows`);
+          if (r.failed > 0) process.exitCode = 1;
         }
-      } finally {
-        view.stop();
-        await client.end().catch(() => {});
       }
     });
 }

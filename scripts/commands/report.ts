@@ -2,31 +2,21 @@
 // live data, as Markdown or as one self-contained HTML file with charts.
 import { writeFileSync } from 'node:fs';
 import { UserError } from '../lib/user-error.js';
-import pg from 'pg';
 import type { Command } from 'commander';
 import { resolveConnection } from '../lib/connection.js';
+import { withClient } from '../lib/client.js';
 import { collectReport, type CollectOptions } from '../report/collect.js';
 import { collectChartData, type FeatureChoice } from '../report/chart-data.js';
 import { renderReport } from '../report/render.js';
 import { renderHtmlReport } from '../report/html.js';
 
-async function withClient<T>(connectionString: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString, application_name: 'bqx report' });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 export async function buildReport(connectionString: string, opts: CollectOptions = {}): Promise<string> {
-  return withClient(connectionString, async (c) => renderReport(await collectReport(c, opts)));
+  return withClient(connectionString, 'bqx report', async (c) => renderReport(await collectReport(c, opts)));
 }
 
 /** Both reports from one read; the HTML one shows the features of `pair` on `day` (defaults: the most recent full day). */
 export async function buildReports(connectionString: string, opts: CollectOptions & FeatureChoice = {}): Promise<{ markdown: string; html: string }> {
-  return withClient(connectionString, async (c) => {
+  return withClient(connectionString, 'bqx report', async (c) => {
     const charts = await collectChartData(c, opts); // first: it checks --pair and --day
     const data = await collectReport(c, opts);
     return { markdown: renderReport(data), html: await renderHtmlReport(data, charts) };

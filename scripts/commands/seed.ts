@@ -1,7 +1,7 @@
 // bqx seed --pairs EURUSD,GBPJPY|all --from 2024-07 [--to 2025-06] [--seed N]
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
 import { redactUrl, resolveConnection } from '../lib/connection.js';
+import { progressView } from '../lib/progress.js';
 import { DEFAULT_SEED, seedBars, type SeedProgress } from '../seed/index.js';
 import { parseMonthRange, parseSeed } from '../seed/options.js';
 
@@ -15,29 +15,13 @@ interface SeedCliOptions {
 
 /** Seed progress: a bar on a TTY, a plain line every 2 s otherwise (used by seed and demo). */
 export function seedProgressView(): { onProgress: (p: SeedProgress) => void; stop: () => void } {
-  const tty = process.stdout.isTTY === true;
-  let bar: cliProgress.SingleBar | undefined;
-  let lastLine = 0;
-  const onProgress = (p: SeedProgress) => {
-    if (tty) {
-      if (!bar) {
-        bar = new cliProgress.SingleBar(
-          { format: 'seed [{bar}] {percentage}% | {value}/{total} pair-months | {bars} bars | {last} | ETA {eta_formatted}', hideCursor: true },
-          cliProgress.Presets.shades_classic,
-        );
-        bar.start(p.total, 0, { bars: 0, last: '' });
-      }
-      bar.update(p.done, { bars: p.bars.toLocaleString('en-US'), last: `${p.pair} ${p.month}` });
-    } else {
-      const now = Date.now();
-      // plain lines: at most one every 2 s, plus the last
-      if (p.done === p.total || now - lastLine >= 2000) {
-        lastLine = now;
-        console.log(`seed: ${p.done}/${p.total} pair-months, ${p.bars} bars (last ${p.pair} ${p.month}: ${p.rows})`);
-      }
-    }
+  const view = progressView<SeedProgress & { barsText: string; last: string }>(
+    'seed [{bar}] {percentage}% | {value}/{total} pair-months | {barsText} bars | {last} | ETA {eta_formatted}',
+    (done, total, p) => `seed: ${done}/${total} pair-months, ${p.bars} bars (last ${p.last}: ${p.rows})`);
+  return {
+    onProgress: (p) => view.update(p.done, p.total, { ...p, barsText: p.bars.toLocaleString('en-US'), last: `${p.pair} ${p.month}` }),
+    stop: view.stop,
   };
-  return { onProgress, stop: () => bar?.stop() };
 }
 
 export function registerSeed(program: Command): void {

@@ -1,8 +1,10 @@
 // bqx status [--watch]: the progress views, printed.
-import pg from 'pg';
+import type pg from 'pg';
 import type { Command } from 'commander';
 import { resolveConnection } from '../lib/connection.js';
-import { formatDuration, formatInt, readSnapshot } from '../backfill/snapshot.js';
+import { withClient } from '../lib/client.js';
+import { isTerminal } from '../lib/progress.js';
+import { failureLine, formatDuration, formatInt, readSnapshot } from '../backfill/snapshot.js';
 
 async function printStatus(client: pg.Client, recent: number): Promise<string> {
   const s = await readSnapshot(client);
@@ -12,10 +14,10 @@ async function printStatus(client: pg.Client, recent: number): Promise<string> {
     + `${o.jobsPending} pending, ${o.jobsFailed} failed; ${o.workersActive} workers active`);
   lines.push(`rows: ${formatInt(o.rowsWritten)} written, ${formatInt(o.badBars)} bad bars left out; `
     + `${o.rowsPerSec !== null ? formatInt(o.rowsPerSec) : '?'} rows/s; elapsed ${formatDuration(o.elapsedSeconds)}; `
-    + `ETA ${o.jobsPending + o.jobsRunning === 0 ? 'complete' : formatDuration(o.etaSeconds)}`);
+    + `ETA ${o.jobsLeft === 0 ? 'complete' : formatDuration(o.etaSeconds)}`);
   lines.push('', 'pair     months        %  rows          status');
   for (const p of s.pairs) {
-    lines.push(`${p.pair.padEnd(8)} ${`${p.monthsDone}/${p.monthsTotal}`.padEnd(8)} ${(p.monthsTotal ? (100 * p.monthsDone) / p.monthsTotal : 0).toFixed(1).padStart(6)}  ${formatInt(p.rowsWritten).padEnd(13)} ${p.status}`);
+    lines.push(`${p.pair.padEnd(8)} ${`${p.monthsDone}/${p.monthsTotal}`.padEnd(8)} ${p.pct.toFixed(1).padStart(6)}  ${formatInt(p.rowsWritten).padEnd(13)} ${p.status}`);
   }
   const r = await client.query(`select * from bqx.recent_jobs limit $1`, [recent]);
   lines.push('', 'recent activity:');
@@ -23,7 +25,7 @@ async function printStatus(client: pg.Client, recent: number): Promise<string> {
     lines.push(`  ${j.finished_at ? new Date(j.finished_at).toISOString() : 'running'.padEnd(24)}  ${String(j.worker ?? '-').padEnd(22)} ${j.pair} ${j.month} ${j.status.padEnd(7)} `
       + `${j.rows_written === null ? '-' : formatInt(Number(j.rows_written))} rows ${j.seconds ?? '-'} s`);
   }
-  for (const f of s.failed) lines.push(`FAILED ${f.pair} ${f.month} after ${f.attempts} attempts: ${f.error} (SQLSTATE ${f.sqlstate})`);
+  lines.push(...s.failed.map(failureLine));
   return lines.join('\n');
 }
 
@@ -35,9 +37,7 @@ export function registerStatus(program: Command): void {
     .option('--recent <n>', 'recent jobs to show', '10')
     .action(async (o: { watch?: boolean; recent: string }) => {
       const conn = await resolveConnection();
-      const client = new pg.Client({ connectionString: conn.connectionString, application_name: 'bqx status' });
-      await client.connect();
-      try {
+      await withClient(conn.connectionString, 'bqx status', async (client) => {
         if (!o.watch) {
           console.log(await printStatus(client, Number(o.recent)));
           return;
@@ -46,12 +46,10 @@ export function registerStatus(program: Command): void {
         process.once('SIGINT', () => { stop = true; });
         while (!stop) {
           const text = await printStatus(client, Number(o.recent));
-          if (process.stdout.isTTY) process.stdout.write(`\x1b[2J\x1b[H${text}\n`);
+          if (isTerminal()) process.stdout.write(`\x1b[2J\x1b[H${text}\n`);
           else console.log(`${text}\n`);
           await new Promise((r) => setTimeout(r, 2000));
         }
-      } finally {
-        await client.end();
-      }
+      });
     });
 }

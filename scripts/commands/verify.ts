@@ -2,10 +2,10 @@
 // Runs SELECT * FROM bqx.verify(pair, month, sample) for every backfilled pair-month in
 // the range, prints the failures and a summary; exits 1 when any check failed.
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
-import pg from 'pg';
 import { redactUrl, resolveConnection } from '../lib/connection.js';
+import { withClient } from '../lib/client.js';
 import { parsePairsOption } from '../lib/pairs-option.js';
+import { isTerminal, progressView } from '../lib/progress.js';
 import { UserError } from '../lib/user-error.js';
 
 interface VerifyCliOptions {
@@ -16,8 +16,6 @@ interface VerifyCliOptions {
 }
 
 interface CheckRow { check: string; ok: boolean; expected: string; actual: string; detail: string }
-
-export interface VerifyFailure { pair: string; month: string; row: CheckRow }
 
 export function registerVerify(program: Command): void {
   program
@@ -34,9 +32,7 @@ export function registerVerify(program: Command): void {
       }
       const pairs = o.pairs === undefined ? null : parsePairsOption(o.pairs);
       const conn = await resolveConnection();
-      const client = new pg.Client({ connectionString: conn.connectionString, application_name: 'bqx verify' });
-      await client.connect();
-      try {
+      await withClient(conn.connectionString, 'bqx verify', async (client) => {
         const targets = (await client.query<{ pair: string; month: string }>(
           'select pair, month from bqx_internal.verify_targets($1::text[], $2, $3)', [pairs, o.from ?? null, o.to ?? null])).rows;
         console.log(`bqx: verifying ${targets.length} pair-month(s) in ${redactUrl(conn.connectionString)} (${conn.source}), sample ${sample}`);
@@ -44,46 +40,31 @@ export function registerVerify(program: Command): void {
           console.log('nothing to verify: no backfilled month matches (backfill first: bqx backfill ...)');
           return;
         }
-        const failures: VerifyFailure[] = [];
-        const tty = process.stdout.isTTY === true;
-        const bar = tty ? new cliProgress.SingleBar(
-          { format: 'verify [{bar}] {percentage}% | {value}/{total} pair-months | {last} | failures {failures} | ETA {eta_formatted}', hideCursor: true },
-          cliProgress.Presets.shades_classic) : undefined;
-        bar?.start(targets.length, 0, { last: '', failures: 0 });
-        let lastLine = 0;
+        const failures: string[] = [];
+        const failedMonths = new Set<string>();
+        const view = progressView<{ last: string; failures: number }>(
+          'verify [{bar}] {percentage}% | {value}/{total} pair-months | {last} | failures {failures} | ETA {eta_formatted}',
+          (done, total, p) => `verify: ${done}/${total} pair-months (last ${p.last}), ${p.failures} failures`);
         const started = Date.now();
-        for (let i = 0; i < targets.length; i++) {
-          const t = targets[i];
+        for (const [i, t] of targets.entries()) {
           const rows = (await client.query<CheckRow>('select * from bqx.verify($1, $2, $3)', [t.pair, t.month, sample])).rows;
-          for (const row of rows) {
-            if (!row.ok) {
-              failures.push({ pair: t.pair, month: t.month, row });
-              const line = `FAILED ${t.pair} ${t.month} ${row.check}: expected ${row.expected}, actual ${row.actual} (${row.detail})`;
-              if (!bar) console.log(line); // on a TTY the failures are listed after the bar
-            }
+          for (const row of rows.filter((r) => !r.ok)) {
+            failures.push(`FAILED ${t.pair} ${t.month} ${row.check}: expected ${row.expected}, actual ${row.actual} (${row.detail})`);
+            failedMonths.add(`${t.pair} ${t.month}`);
+            if (!isTerminal()) console.log(failures.at(-1)); // on a TTY the failures are listed after the bar
           }
-          if (bar) bar.update(i + 1, { last: `${t.pair} ${t.month}`, failures: failures.length });
-          else if (Date.now() - lastLine >= 2000 || i + 1 === targets.length) {
-            lastLine = Date.now();
-            console.log(`verify: ${i + 1}/${targets.length} pair-months (last ${t.pair} ${t.month}), ${failures.length} failures`);
-          }
+          view.update(i + 1, targets.length, { last: `${t.pair} ${t.month}`, failures: failures.length });
         }
-        bar?.stop();
-        const failedMonths = new Set(failures.map((f) => `${f.pair} ${f.month}`)).size;
+        view.stop();
         const secs = ((Date.now() - started) / 1000).toFixed(1);
         console.log('');
         console.log(`| pair-months | passed | failed | failed checks | seconds |`);
         console.log(`|---:|---:|---:|---:|---:|`);
-        console.log(`| ${targets.length} | ${targets.length - failedMonths} | ${failedMonths} | ${failures.length} | ${secs} |`);
+        console.log(`| ${targets.length} | ${targets.length - failedMonths.size} | ${failedMonths.size} | ${failures.length} | ${secs} |`);
         if (failures.length > 0) {
-          console.log('');
-          for (const f of failures) {
-            console.log(`FAILED ${f.pair} ${f.month} ${f.row.check}: expected ${f.row.expected}, actual ${f.row.actual} (${f.row.detail})`);
-          }
+          console.log(['', ...failures].join('\n'));
           process.exitCode = 1;
         }
-      } finally {
-        await client.end().catch(() => {});
-      }
+      });
     });
 }

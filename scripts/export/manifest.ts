@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './files.js';
+import { INVALID_PARAMETER, UserError } from '../lib/user-error.js';
 
 export const MANIFEST_NAME = '_bqx_manifest.json';
 export const MANIFEST_VERSION = 'bqx-export/1';
@@ -41,10 +42,8 @@ export function readManifest(dir: string): Manifest | null {
   if (!existsSync(path)) return null;
   const m = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
   if (m.version !== MANIFEST_VERSION) {
-    throw Object.assign(new Error(`${path} is not a bqx export manifest of version ${MANIFEST_VERSION}`), {
-      code: '22023', detail: `It says version ${JSON.stringify(m.version)}.`,
-      hint: 'Export into a new folder, or remove the folder and export again.',
-    });
+    throw new UserError(`${path} is not a bqx export manifest of version ${MANIFEST_VERSION}`, INVALID_PARAMETER,
+      'Export into a new folder, or remove the folder and export again.', `It says version ${JSON.stringify(m.version)}.`);
   }
   return m;
 }

@@ -11,6 +11,9 @@ import type { ExportColumn } from './columns.js';
 
 export type ParquetCompression = 'zstd' | 'snappy' | 'none';
 
+/** values handed to the column writer at a time: a month (<= 44,640 rows) in one go */
+const WRITE_BATCH_SIZE = 65_536;
+
 const CODEC: Record<ParquetCompression, pq.Compression> = {
   zstd: pq.Compression.ZSTD,
   snappy: pq.Compression.SNAPPY,
@@ -62,6 +65,8 @@ export function parquetBytes(
     // min/max statistics where readers filter (time), not on every feature
     .setStatisticsEnabled(pq.EnabledStatistics.None)
     .setColumnStatisticsEnabled('ts_utc', pq.EnabledStatistics.Page)
+    // one batch per column chunk: the default (1,024 values) costs ~2x the encoding time
+    .setWriteBatchSize(WRITE_BATCH_SIZE)
     .setCompression(CODEC[compression])
     .setCreatedBy('bqx export (parquet-wasm)')
     .setKeyValueMetadata(new Map(Object.entries(metadata)))

@@ -25,6 +25,7 @@ import { commitTemp, sweepStaleTemps, tempPathFor } from './files.js';
 import { entryKey, MANIFEST_VERSION, readManifest, writeManifest, type FileFormat, type Manifest, type ManifestEntry } from './manifest.js';
 import { ParquetEncoder } from './parquet-encoder.js';
 import type { ParquetCompression } from './parquet.js';
+import { INVALID_PARAMETER, UserError } from '../lib/user-error.js';
 
 export interface ExportOptions {
   connectionString: string;
@@ -62,9 +63,9 @@ export interface ExportResult {
 
 interface MonthRow { pair: string; month: string; row_count: string; first_ts: Date | null; last_ts: Date | null; stamp: string }
 
-function ioError(what: string, e: unknown, hint: string): Error {
+function ioError(what: string, e: unknown, hint: string): UserError {
   const err = e as NodeJS.ErrnoException;
-  return Object.assign(new Error(`${what}: ${err.code ?? 'error'}`), { code: '58030', detail: err.message, hint });
+  return new UserError(`${what}: ${err.code ?? 'error'}`, '58030', hint, err.message);
 }
 
 /** Create DIR if needed and prove it takes files, before anything else is written. */
@@ -165,10 +166,8 @@ async function exportWith(client: pg.Client, o: ExportOptions, started: number):
   prepareFolder(o.out);
   const old = readManifest(o.out);
   if (old && old.format !== o.format) {
-    throw Object.assign(new Error(`${o.out} holds a ${old.format} export, not ${o.format}`), {
-      code: '22023', detail: 'One folder holds one format, so that readers see one table.',
-      hint: `Export ${o.format} into another folder (--out).`,
-    });
+    throw new UserError(`${o.out} holds a ${old.format} export, not ${o.format}`, INVALID_PARAMETER,
+      `Export ${o.format} into another folder (--out).`, 'One folder holds one format, so that readers see one table.');
   }
   const manifest: Manifest = {
     version: MANIFEST_VERSION, format: o.format, compression: o.format === 'parquet' ? o.compression : 'none',
@@ -192,14 +191,14 @@ async function exportWith(client: pg.Client, o: ExportOptions, started: number):
   };
   const encoder = o.format === 'parquet' && todo.length > 0 ? new ParquetEncoder() : null;
   try {
-    // month k+1 is read (COPY, decode) while the encoder thread writes month k
-    let inFlight: Promise<ManifestEntry> | null = null;
+    // the next month is read (COPY, decode) while the encoder threads write the ones
+    // before it, at most one per thread in hand; files are recorded in order
+    const inFlight: Promise<ManifestEntry>[] = [];
     for (const m of todo) {
-      const next = await exportMonth(client, o, encoder, m.pair, m.month);
-      if (inFlight) await record(inFlight);
-      inFlight = next.written;
+      inFlight.push((await exportMonth(client, o, encoder, m.pair, m.month)).written);
+      if (inFlight.length > (encoder?.threads ?? 0)) await record(inFlight.shift() as Promise<ManifestEntry>);
     }
-    if (inFlight) await record(inFlight);
+    for (const pending of inFlight) await record(pending);
   } finally {
     await encoder?.close();
   }

@@ -6,12 +6,10 @@
 // equals the winner's, else conflicting. What is left is one bar per instant, in time
 // order: what is written to bqx.m1 (or to the staging table when bqx.m1 already holds
 // bars of the file's range).
+import type { Bars } from '../lib/copy-bars.js';
 
-export interface Winners {
-  /** epoch minutes (UTC), strictly increasing */
-  minutes: Float64Array;
-  rates: Float64Array;
-  n: number;
+/** One bar per instant: minutes strictly increasing. */
+export interface Winners extends Bars {
   dupIdentical: number;
   dupConflicting: number;
 }

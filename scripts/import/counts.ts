@@ -35,11 +35,8 @@ export interface FileCounts extends Record<LineKind, number> {
 }
 
 export function emptyCounts(file: string, pair: string, format: string, tz: string): FileCounts {
-  return {
-    file, pair, format, tz, lines: 0, blank: 0, out_of_order: 0, updated: 0, bytes: 0, seconds: 0, monthsChanged: [],
-    new: 0, identical: 0, changed: 0, dup_identical: 0, dup_conflicting: 0,
-    malformed: 0, not_whole_minute: 0, non_numeric_rate: 0, bad_rate: 0, bad_time: 0,
-  };
+  const kinds = Object.fromEntries(LINE_KINDS.map(([k]) => [k, 0])) as Record<LineKind, number>;
+  return { file, pair, format, tz, lines: 0, blank: 0, out_of_order: 0, updated: 0, bytes: 0, seconds: 0, monthsChanged: [], ...kinds };
 }
 
 function pad(s: string, n: number, right = false): string {

@@ -5,6 +5,7 @@
 // outside [1900-01-01, 2200-01-01) is a bad line (bad_time). A leading UTF-8 byte order
 // mark is skipped, in both formats. Limits (limits.ts): a line longer than maxLineBytes
 // and a file of more than maxBars bar lines stop the import at once.
+import { INVALID_PARAMETER, UserError } from '../lib/user-error.js';
 import type { FileCounts } from './counts.js';
 import { BarList } from './bars.js';
 import {
@@ -20,10 +21,6 @@ export interface ParseOptions {
   tz?: string;
   tsColumn?: string;
   rateColumn?: string;
-}
-
-export function userError(message: string, code: string, hint: string, detail?: string): Error {
-  return Object.assign(new Error(message), { code, hint, ...(detail === undefined ? {} : { detail }) });
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -139,7 +136,7 @@ export class FileParser {
     if (this.format === 'histdata') this.fast = new HistdataBytes();
     if (this.format === 'csv') {
       if (!this.opts.tsColumn || !this.opts.rateColumn) {
-        throw userError(`${this.name}: a CSV file needs --ts-column and --rate-column`, '22023',
+        throw new UserError(`${this.name}: a CSV file needs --ts-column and --rate-column`, INVALID_PARAMETER,
           `Name the header's timestamp and rate columns, for example --ts-column time --rate-column close. Header: ${printable(firstLine)}`);
       }
       this.layout = csvLayout(firstLine, this.opts.tsColumn, this.opts.rateColumn);

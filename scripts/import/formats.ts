@@ -8,6 +8,7 @@
 // (file-parser.ts).
 
 import { isGoodRate } from '../../plv8-src/spec.js';
+import { UserError } from '../lib/user-error.js';
 
 export type Format = 'histdata' | 'csv';
 
@@ -140,10 +141,8 @@ export function csvLayout(header: string, tsColumn: string, rateColumn: string):
   const find = (want: string, option: string): number => {
     const i = names.indexOf(want.trim().toLowerCase());
     if (i < 0) {
-      throw Object.assign(new Error(`CSV header has no column "${want}" (${option})`), {
-        code: '42703',
-        hint: `The header has: ${printable(names.join(', '))}. Name the columns with --ts-column and --rate-column.`,
-      });
+      throw new UserError(`CSV header has no column "${want}" (${option})`, '42703',
+        `The header has: ${printable(names.join(', '))}. Name the columns with --ts-column and --rate-column.`);
     }
     return i;
   };

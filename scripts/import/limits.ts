@@ -3,6 +3,7 @@
 // that no file (a zip bomb, a file without line breaks, millions of duplicate lines)
 // runs for minutes or exhausts memory: it is refused early, with a message saying which
 // limit and how to raise it.
+import { INVALID_PARAMETER, UserError } from '../lib/user-error.js';
 
 /** ts_utc lies in [1900-01-01, 2200-01-01) UTC (bqx.m1 CHECK m1_ts_utc_range, migration 0004). */
 export const MIN_TS_MS = Date.UTC(1900, 0, 1);
@@ -36,9 +37,6 @@ const ENV: Record<keyof ImportLimits, string> = {
   maxBars: 'BQX_IMPORT_MAX_BARS',
 };
 
-/** The environment variable that raises (or lowers) a limit. */
-export const limitEnv = (k: keyof ImportLimits): string => ENV[k];
-
 /** The defaults, each overridden by its environment variable when set to a positive number. */
 export function importLimits(env: NodeJS.ProcessEnv = process.env): ImportLimits {
   const out = { ...DEFAULT_LIMITS };
@@ -47,9 +45,7 @@ export function importLimits(env: NodeJS.ProcessEnv = process.env): ImportLimits
     if (v === undefined || v === '') continue;
     const n = Number(v);
     if (!(n > 0 && Number.isFinite(n))) {
-      throw Object.assign(new Error(`${ENV[k]} must be a positive number, got "${v}"`), {
-        code: '22023', hint: `Unset it for the default (${DEFAULT_LIMITS[k]}).`,
-      });
+      throw new UserError(`${ENV[k]} must be a positive number, got "${v}"`, INVALID_PARAMETER, `Unset it for the default (${DEFAULT_LIMITS[k]}).`);
     }
     out[k] = n;
   }
@@ -57,12 +53,9 @@ export function importLimits(env: NodeJS.ProcessEnv = process.env): ImportLimits
 }
 
 /** The error of a limit exceeded: SQLSTATE 54000 (program_limit_exceeded), what and how to raise it. */
-export function limitError(message: string, detail: string, k: keyof ImportLimits): Error {
-  return Object.assign(new Error(message), {
-    code: '54000',
-    detail,
-    hint: `Nothing was stored from this file. If the file really is bar data, split it, or raise the limit with ${ENV[k]}.`,
-  });
+export function limitError(message: string, detail: string, k: keyof ImportLimits): UserError {
+  return new UserError(message, '54000',
+    `Nothing was stored from this file. If the file really is bar data, split it, or raise the limit with ${ENV[k]}.`, detail);
 }
 
 const MB = (n: number): string => `${(n / 1024 / 1024).toFixed(n < 1024 * 1024 ? 3 : 0)} MiB`;

@@ -3,7 +3,7 @@
 //      every other kind of line, and the file's duplicate rule (bars.ts: the last line
 //      wins), giving one bar per instant in time order; every resource is bounded
 //      (limits.ts) and a file without a good bar is an error;
-//   2. in one transaction, write them with binary COPYs (copy-binary.ts):
+//   2. in one transaction, write them with binary COPYs (lib/copy-bars.ts):
 //      - the bars of every UTC month in which bqx.m1 holds no bar of the pair yet go
 //        straight into bqx.m1 (a fresh import: the common case, and the fast one);
 //      - the others into a temporary staging table, and bqx_internal.import_merge()
@@ -11,17 +11,15 @@
 //      then, still before COMMIT, the backfill plan of the changed months is checked.
 // The loading session runs with bqx.live = 'off': the live trigger skips bulk loads, the
 // months touched are backfilled afterwards.
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import type { Winners } from './bars.js';
-import { binaryCopyData } from './copy-binary.js';
+import { copyBars } from '../lib/copy-bars.js';
 import { emptyCounts, LINE_KINDS, type FileCounts } from './counts.js';
-import { FileParser, userError, type ParseOptions } from './file-parser.js';
+import { FileParser, type ParseOptions } from './file-parser.js';
 import { pairFromFileName } from './formats.js';
 import { openInput, type Input } from './input.js';
 import { importLimits, type ImportLimits } from './limits.js';
+import { INVALID_PARAMETER, UserError } from '../lib/user-error.js';
 
 export interface ImportProgress {
   file: string;
@@ -54,16 +52,16 @@ const tempBuffersSet = new WeakSet<pg.ClientBase>();
 async function checkedPair(client: pg.ClientBase, path: string, opts: ImportOptions): Promise<string> {
   const named = opts.pair ?? pairFromFileName(path);
   if (!named) {
-    throw userError(`${path}: cannot tell the pair from the file name`, '22023', 'Name it with --pair, for example --pair EURUSD.');
+    throw new UserError(`${path}: cannot tell the pair from the file name`, INVALID_PARAMETER, 'Name it with --pair, for example --pair EURUSD.');
   }
   try {
     return (await client.query('select bqx_internal.check_pair($1) as p', [named])).rows[0].p;
   } catch (e) {
-    if (!opts.pair) {
-      (e as Error).message = `${path}: pair "${named}" taken from the file name: ${(e as Error).message}`;
-      (e as { hint?: string }).hint = 'Name the pair with --pair, for example --pair EURUSD.';
-    }
-    throw e;
+    if (opts.pair) throw e;
+    // check_pair's refusal (a UserError's fields), said of the name the pair came from
+    const err = e as UserError;
+    throw new UserError(`${path}: pair "${named}" taken from the file name: ${err.message}`, err.code,
+      'Name the pair with --pair, for example --pair EURUSD.', err.detail);
   }
 }
 
@@ -71,7 +69,7 @@ async function checkedPair(client: pg.ClientBase, path: string, opts: ImportOpti
 async function readFile(input: Input, counts: FileCounts, opts: ImportOptions, limits: ImportLimits): Promise<Winners> {
   const { path } = input;
   const parser = new FileParser(counts, opts, input.innerName, limits);
-  const damaged = (why: string): Error => userError(`${path}: ${input.innerName} is damaged: ${why}`, '22P04',
+  const damaged = (why: string): Error => new UserError(`${path}: ${input.innerName} is damaged: ${why}`, '22P04',
     'Download the file again, or unzip it and pass the CSV.');
   let read = 0;
   try {
@@ -101,19 +99,13 @@ async function readFile(input: Input, counts: FileCounts, opts: ImportOptions, l
 function nothingToStore(input: Input, c: FileCounts): Error {
   const name = input.path;
   if (c.lines === 0) {
-    return userError(`${name}: no bar lines (${c.bytes.toLocaleString('en-US')} bytes, ${c.blank} blank lines)`, '22P04',
+    return new UserError(`${name}: no bar lines (${c.bytes.toLocaleString('en-US')} bytes, ${c.blank} blank lines)`, '22P04',
       'Pass a HistData.com file (zip or CSV) or a CSV with a header line and bar lines.', 'Nothing was stored.');
   }
   const kinds = LINE_KINDS.filter(([k]) => c[k] > 0).map(([k, label]) => `${c[k].toLocaleString('en-US')} ${label}`);
-  return userError(`${name}: not one good bar in ${c.lines.toLocaleString('en-US')} data lines (read as ${c.format}, times in ${c.tz})`, '22P02',
+  return new UserError(`${name}: not one good bar in ${c.lines.toLocaleString('en-US')} data lines (read as ${c.format}, times in ${c.tz})`, '22P02',
     'Check --format (histdata: YYYYMMDD HHMMSS;open;high;low;close;volume), --tz, or --ts-column and --rate-column.',
     `Nothing was stored. The lines: ${kinds.join('; ')}.`);
-}
-
-async function copyBars(client: pg.ClientBase, sql: string, bars: Winners, pair: string | null, onRows: (n: number) => void): Promise<void> {
-  // a byte stream with a small buffer: the write progress follows what the server takes
-  const data = Readable.from(binaryCopyData(bars, pair, onRows), { objectMode: false, highWaterMark: 1 << 20 });
-  await pipeline(data, client.query(copyFrom(sql)));
 }
 
 /** Bars sorted by time -> one run of bars per UTC month: [month YYYY-MM, start, end). */

@@ -12,6 +12,7 @@
 //   - a nonexistent local time (the skipped hour when clocks go forward) is read with
 //     the offset in force BEFORE the change, i.e. moved forward by the gap
 //     (02:30 in New York on a spring-forward day = 03:30 EDT = 07:30 UTC).
+import { INVALID_PARAMETER, UserError } from '../lib/user-error.js';
 
 export interface TimeZone {
   /** as given by the user, normalised ('UTC', '-05:00', 'America/New_York') */
@@ -71,10 +72,8 @@ function ianaZone(name: string): TimeZone {
   try {
     canonical = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
   } catch {
-    throw Object.assign(new Error(`unknown time zone "${name}"`), {
-      code: '22023',
-      hint: 'Use UTC, a fixed offset such as +02:00 or -05:00, or an IANA zone such as America/New_York.',
-    });
+    throw new UserError(`unknown time zone "${name}"`, INVALID_PARAMETER,
+      'Use UTC, a fixed offset such as +02:00 or -05:00, or an IANA zone such as America/New_York.');
   }
   const offsetAt = offsetFunction(canonical);
   return {
@@ -105,9 +104,7 @@ export function parseTimeZone(spec: string): TimeZone {
     const h = Number(m[2]);
     const mi = m[3] === undefined ? 0 : Number(m[3]);
     if (h > 15 || mi > 59) {
-      throw Object.assign(new Error(`time zone offset out of range: "${spec}"`), {
-        code: '22023', hint: 'An offset is between -15:00 and +15:00, for example -05:00.',
-      });
+      throw new UserError(`time zone offset out of range: "${spec}"`, INVALID_PARAMETER, 'An offset is between -15:00 and +15:00, for example -05:00.');
     }
     return fixedZone((m[1] === '-' ? -1 : 1) * (h * 60 + mi));
   }

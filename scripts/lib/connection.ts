@@ -5,6 +5,7 @@
 //   3. the embedded cluster (scripts/lib/local-cluster.ts), started if needed
 import { userInfo } from 'node:os';
 import { ensureRunning, runningUrl } from './local-cluster.js';
+import { UserError } from './user-error.js';
 
 export type ConnectionSource = 'DATABASE_URL' | 'PG environment' | 'embedded';
 
@@ -55,9 +56,8 @@ export async function resolveConnection(opts: { start?: boolean; log?: (msg: str
   if (opts.start === false) {
     const url = runningUrl();
     if (!url) {
-      throw new Error(
-        'no database: DATABASE_URL and PG* are not set and the embedded PostgreSQL is not running (start it: bqx db start)',
-      );
+      throw new UserError('no database: DATABASE_URL and PG* are not set and the embedded PostgreSQL is not running', '08001',
+        'Start it: bqx db start (or set DATABASE_URL).');
     }
     return { connectionString: url, source: 'embedded' };
   }
@@ -82,3 +82,4 @@ export function withDatabase(url: string, database: string): string {
   u.pathname = `/${encodeURIComponent(database)}`;
   return u.toString();
 }
+

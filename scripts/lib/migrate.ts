@@ -1,7 +1,7 @@
 // bqx migrate: node-pg-migrate runs the numbered migrations in migrations/, then the
 // routines in sql/ are re-created (see routines.ts for the rule).
-import pg from 'pg';
 import { runner } from 'node-pg-migrate';
+import { inTransaction, withClient } from './client.js';
 import { migrationsDir } from './paths.js';
 import { dropManagedRoutines, installRoutines } from './routines.js';
 
@@ -17,13 +17,11 @@ export const MIGRATIONS_TABLE = 'bqx_migrations';
 export async function migrate(connectionString: string, opts: MigrateOptions = {}): Promise<void> {
   const direction = opts.direction ?? 'up';
   const log = opts.log ?? (() => {});
-  const client = new pg.Client({ connectionString });
-  await client.connect();
-  try {
+  await withClient(connectionString, 'bqx migrate', async (client) => {
     await client.query(`set client_min_messages = warning`);
     // The routines in sql/ belong to the newest schema and depend on its tables: a down
     // migration drops them first; the next up re-creates them from the files.
-    if (direction === 'down') await dropRoutinesIfInstalled(client);
+    if (direction === 'down') await inTransaction(client, () => dropManagedRoutines(client));
     await runner({
       dbClient: client,
       dir: migrationsDir,
@@ -37,32 +35,15 @@ export async function migrate(connectionString: string, opts: MigrateOptions = {
       logger: { debug: () => {}, info: (m: string) => log(m), warn: (m: string) => log(m), error: (m: string) => log(m) },
     });
     if (direction === 'up') await installRoutines(client, log);
-  } finally {
-    await client.end();
-  }
-}
-
-async function dropRoutinesIfInstalled(client: pg.Client): Promise<void> {
-  await client.query('begin');
-  try {
-    await dropManagedRoutines(client);
-    await client.query('commit');
-  } catch (err) {
-    await client.query('rollback');
-    throw err;
-  }
+  });
 }
 
 /** Names of the migrations that have run, oldest first. */
 export async function appliedMigrations(connectionString: string): Promise<string[]> {
-  const client = new pg.Client({ connectionString });
-  await client.connect();
-  try {
+  return withClient(connectionString, 'bqx migrate', async (client) => {
     const exists = await client.query(`select to_regclass($1) is not null as ok`, [`public.${MIGRATIONS_TABLE}`]);
     if (!exists.rows[0].ok) return [];
     const r = await client.query(`select name from public.${MIGRATIONS_TABLE} order by run_on, id`);
     return r.rows.map((x) => x.name as string);
-  } finally {
-    await client.end();
-  }
+  });
 }

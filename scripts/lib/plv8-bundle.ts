@@ -7,25 +7,15 @@
 
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { projectRoot } from './paths.js';
 
 export const BUNDLE_PLACEHOLDER = '/*@bqx-kernel-bundle@*/';
 export const BUNDLE_ID_PLACEHOLDER = '/*@bqx-kernel-bundle-id@*/';
 export const PLV8_TAG = '$plv8$';
 
-/** Repository root (this file is scripts/lib/plv8-bundle.ts, or dist/bqx.js once bundled). */
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    if (existsSync(resolve(dir, 'package.json'))) return dir;
-    dir = dirname(dir);
-  }
-  return process.cwd();
-}
-
 export function kernelBundlePath(): string {
-  return resolve(repoRoot(), 'dist/plv8/bqx-kernel.js');
+  return resolve(projectRoot, 'dist/plv8/bqx-kernel.js');
 }
 
 /** The built bundle's text. Throws a clear error if it has not been built. */
@@ -79,57 +69,4 @@ export function renderPlv8Sql(sqlText: string, bundle?: string): string {
     throw new Error(`PLV8 SQL must quote its body with ${PLV8_TAG} ... ${PLV8_TAG} (found ${tags} tags).`);
   }
   return rendered;
-}
-
-/** A CREATE FUNCTION's name, argument names and $plv8$-quoted body. */
-export interface Plv8Function {
-  name: string;
-  args: string[];
-  body: string;
-}
-
-/** Parses the first CREATE FUNCTION ... $plv8$ body $plv8$ of a (rendered) SQL text. */
-export function plv8FunctionBody(renderedSql: string): Plv8Function {
-  const head = /create\s+(?:or\s+replace\s+)?function\s+([\w$."]+)\s*\(/i.exec(renderedSql);
-  if (!head) throw new Error('no CREATE FUNCTION found');
-  // Argument list: up to the matching parenthesis (types may contain parentheses, e.g. numeric(10,2)).
-  let depth = 1;
-  let i = head.index + head[0].length;
-  const argsStart = i;
-  for (; i < renderedSql.length && depth > 0; i++) {
-    if (renderedSql[i] === '(') depth++;
-    else if (renderedSql[i] === ')') depth--;
-  }
-  if (depth !== 0) throw new Error(`unbalanced argument list of ${head[1]}`);
-  const argText = renderedSql.slice(argsStart, i - 1);
-  const args = splitTopLevel(argText)
-    .map((a) => a.replace(/--[^\n]*/g, '').trim())
-    .filter((a) => a.length > 0)
-    .map((a) => {
-      const words = a.split(/\s+/);
-      const w = /^(in|out|inout|variadic)$/i.test(words[0]) ? words.slice(1) : words;
-      return w[0].replace(/"/g, '');
-    });
-  const open = renderedSql.indexOf(PLV8_TAG, i);
-  if (open < 0) throw new Error(`no ${PLV8_TAG} body in ${head[1]}`);
-  const close = renderedSql.indexOf(PLV8_TAG, open + PLV8_TAG.length);
-  if (close < 0) throw new Error(`unterminated ${PLV8_TAG} body in ${head[1]}`);
-  return { name: head[1], args, body: renderedSql.slice(open + PLV8_TAG.length, close) };
-}
-
-function splitTopLevel(text: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '(') depth++;
-    else if (ch === ')') depth--;
-    else if (ch === ',' && depth === 0) {
-      parts.push(text.slice(start, i));
-      start = i + 1;
-    }
-  }
-  parts.push(text.slice(start));
-  return parts;
 }

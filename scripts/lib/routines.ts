@@ -16,6 +16,7 @@ import { join, relative } from 'node:path';
 import type pg from 'pg';
 import { sqlDir } from './paths.js';
 import { renderPlv8Sql } from './plv8-bundle.js';
+import { UserError } from './user-error.js';
 
 const MANAGED_SCHEMAS = ['bqx', 'bqx_internal'];
 
@@ -60,11 +61,6 @@ export async function citusMode(client: pg.ClientBase): Promise<boolean> {
   return r.rows[0].ok as boolean;
 }
 
-/** A refusal or a lock wait that bqx migrate explains instead of passing on raw. */
-function migrateError(message: string, code: string, detail: string | undefined, hint: string): Error {
-  return Object.assign(new Error(message), { code, detail, hint });
-}
-
 interface PgError { code?: string; message: string; detail?: string }
 
 /** DROP one managed object, never CASCADE: refuses, naming the objects that depend on it. */
@@ -77,8 +73,8 @@ async function dropRestrict(client: pg.ClientBase, what: string): Promise<void> 
     await client.query('rollback to savepoint bqx_drop');
     const err = e as PgError;
     if (err.code !== '2BP01') throw e;
-    throw migrateError(`bqx migrate: cannot drop ${what}: other objects depend on it`, '2BP01', err.detail,
-      'bqx never drops your objects. Drop or change the objects named in DETAIL (or make them stop using it), then run bqx migrate again.');
+    throw new UserError(`bqx migrate: cannot drop ${what}: other objects depend on it`, '2BP01',
+      'bqx never drops your objects. Drop or change the objects named in DETAIL (or make them stop using it), then run bqx migrate again.', err.detail);
   }
 }
 
@@ -215,9 +211,9 @@ export async function installRoutines(client: pg.ClientBase, log: (m: string) =>
       await client.query('rollback');
       if ((err as PgError).code !== '55P03') throw err;
       if (attempt >= ATTEMPTS) {
-        throw migrateError(`bqx migrate: gave up after ${ATTEMPTS} tries of waiting ${LOCK_TIMEOUT} for a lock`, '55P03',
-          (err as PgError).message,
-          'A long transaction holds a bqx table (a big INSERT into bqx.m1 with live mode on, or an explicit LOCK). Nothing was changed: run bqx migrate again when it has ended.');
+        throw new UserError(`bqx migrate: gave up after ${ATTEMPTS} tries of waiting ${LOCK_TIMEOUT} for a lock`, '55P03',
+          'A long transaction holds a bqx table (a big INSERT into bqx.m1 with live mode on, or an explicit LOCK). Nothing was changed: run bqx migrate again when it has ended.',
+          (err as PgError).message);
       }
       log(`bqx migrate: waited ${LOCK_TIMEOUT} for a lock (${(err as PgError).message}); trying again (${attempt}/${ATTEMPTS})`);
       await new Promise((r) => setTimeout(r, 1000));

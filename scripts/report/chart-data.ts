@@ -3,6 +3,7 @@
 // pair-day of features. Plain reads of bqx.job_activity and bqx.bqx.
 import type pg from 'pg';
 import { WINDOWS, windowColumn } from '../../plv8-src/spec.js';
+import { UserError } from '../lib/user-error.js';
 
 export interface JobRecord {
   pair: string;
@@ -47,19 +48,12 @@ export interface FeatureChoice {
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const ms = (v: unknown): number | null => (v ? new Date(v as string).getTime() : null);
 
-/** A user error of the report's own arguments, shaped like the database's errors. */
-export class ReportArgumentError extends Error {
-  constructor(message: string, readonly code: string, readonly detail?: string, readonly hint?: string) {
-    super(message);
-  }
-}
-
 /** The pair and UTC day to show: the ones asked for, else the most recent full day of the newest done month. */
 async function chooseDay(client: pg.ClientBase, choice: FeatureChoice): Promise<{ pair: string; day: string } | null> {
   const validDay = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`))
     && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
   if (choice.day !== undefined && !validDay(choice.day)) {
-    throw new ReportArgumentError(`invalid day '${choice.day}'`, '22007', undefined, 'give the day as YYYY-MM-DD (a UTC day), e.g. --day 2024-07-15');
+    throw new UserError(`invalid day '${choice.day}'`, '22007', 'give the day as YYYY-MM-DD (a UTC day), e.g. --day 2024-07-15');
   }
   const pair = choice.pair?.toUpperCase();
   // the newest done month (EURUSD first among equals), and in it the latest day with at
@@ -76,8 +70,8 @@ async function chooseDay(client: pg.ClientBase, choice: FeatureChoice): Promise<
           group by 1 order by count(*) >= 1200 desc, 1 desc, 2 desc limit 1) d on true`, [pair ?? null]);
   if (r.rows.length === 0 || r.rows[0].day === null) {
     if (pair === undefined) return null;
-    throw new ReportArgumentError(`no BQX rows for ${pair}`, 'P0002', `no backfilled month of ${pair} in bqx.jobs`,
-      `backfill it first (bqx backfill --pairs ${pair} --from YYYY-MM --to YYYY-MM), or pick another --pair`);
+    throw new UserError(`no BQX rows for ${pair}`, 'P0002',
+      `backfill it first (bqx backfill --pairs ${pair} --from YYYY-MM --to YYYY-MM), or pick another --pair`, `no backfilled month of ${pair} in bqx.jobs`);
   }
   return { pair: r.rows[0].pair, day: choice.day ?? r.rows[0].day };
 }
@@ -101,9 +95,9 @@ export async function collectChartData(client: pg.ClientBase, choice: FeatureCho
         and ts_utc < ($2::date + 1)::timestamp at time zone 'UTC'
       order by ts_utc`, [chosen.pair, chosen.day]);
   if (r.rows.length === 0) {
-    throw new ReportArgumentError(`no BQX rows for ${chosen.pair} on ${chosen.day}`, 'P0002',
-      `bqx.bqx holds no row of ${chosen.pair} in [${chosen.day} 00:00, +1 day) UTC`,
-      'pick a backfilled day (a weekday of a done month: select * from bqx.progress_by_pair), or leave out --day');
+    throw new UserError(`no BQX rows for ${chosen.pair} on ${chosen.day}`, 'P0002',
+      'pick a backfilled day (a weekday of a done month: select * from bqx.progress_by_pair), or leave out --day',
+      `bqx.bqx holds no row of ${chosen.pair} in [${chosen.day} 00:00, +1 day) UTC`);
   }
   return {
     jobs,

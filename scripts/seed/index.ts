@@ -1,13 +1,4 @@
-// The programmatic API of `bqx seed` (used by the CLI command, the demo and the benchmark).
+// The programmatic API of `bqx seed` (used by the CLI command, the demo, the benchmark and the tests).
 export { seedBars, DEFAULT_SEED, type SeedOptions, type SeedProgress, type SeedResult } from './load.js';
 export { UserError } from '../lib/user-error.js';
-export {
-  CURRENCIES,
-  isTradingMinute,
-  pairSpec,
-  pairRate,
-  simulateMonth,
-  type MarketMonth,
-  type PairSpec,
-} from './market-model.js';
-export { pairMonthBars, type Bar } from './generate.js';
+export { isTradingMinute } from './market-model.js';

@@ -1,4 +1,4 @@
-// seedBars(): stream synthetic bars into bqx.m1 through COPY (text format).
+// seedBars(): synthetic bars into bqx.m1 through a binary COPY (scripts/lib/copy-bars.ts).
 //
 // Work unit: one pair-month, in its own transaction on one of (at most) two connections:
 //   begin; delete the pair's bars in [month start, next month start); copy ...; commit;
@@ -10,10 +10,10 @@
 // the months afterwards) and synchronous_commit = off (a crash can lose only the last
 // commits, which a re-run restores).
 import pg from 'pg';
-import copyStreams from 'pg-copy-streams';
-import type { Writable } from 'node:stream';
+import { inTransaction } from '../lib/client.js';
+import { copyBars, type Bars } from '../lib/copy-bars.js';
 import { monthLabel, monthStartMs, simulateMonth, type MarketMonth, type PairSpec } from './market-model.js';
-import { encodePairMonth } from './generate.js';
+import { pairMonthBars } from './generate.js';
 import { UserError } from '../lib/user-error.js';
 import { parseMonthRange, parsePairs, parseSeed } from './options.js';
 
@@ -62,50 +62,13 @@ interface Task {
   pair: PairSpec;
 }
 
-function write(stream: Writable, chunk: Buffer): Promise<void> | undefined {
-  if (stream.write(chunk)) return undefined;
-  return new Promise((resolve, reject) => {
-    const onDrain = () => { stream.off('error', onError); resolve(); };
-    const onError = (e: Error) => { stream.off('drain', onDrain); reject(e); };
-    stream.once('drain', onDrain);
-    stream.once('error', onError);
-  });
-}
-
-/** Settles when the COPY has completed (finish) or failed (error). */
-function finished(stream: Writable): Promise<void> {
-  return new Promise((resolve, reject) => {
-    stream.once('finish', resolve);
-    stream.on('error', reject); // `on`: a second error event must not go unhandled
-  });
-}
-
-async function loadPairMonth(client: pg.Client, seed: number, market: MarketMonth, task: Task): Promise<number> {
+async function loadPairMonth(client: pg.Client, task: Task, bars: Bars): Promise<void> {
   const start = new Date(monthStartMs(task.month)).toISOString();
   const end = new Date(monthStartMs(task.month + 1)).toISOString();
-  await client.query('begin');
-  try {
+  await inTransaction(client, async () => {
     await client.query('delete from bqx.m1 where pair = $1 and ts_utc >= $2 and ts_utc < $3', [task.pair.pair, start, end]);
-    const stream = client.query(copyStreams.from('copy bqx.m1 (pair, ts_utc, rate) from stdin'));
-    const done = finished(stream);
-    done.catch(() => {}); // observed below; avoid an unhandled rejection while writing
-    const gen = encodePairMonth(seed, market, task.pair);
-    let rows = 0;
-    for (;;) {
-      const r = gen.next();
-      if (r.done) { rows = r.value; break; }
-      if (stream.destroyed) break; // the COPY failed: `done` rejects with the reason
-      const wait = write(stream, r.value);
-      if (wait) await wait;
-    }
-    if (!stream.destroyed) stream.end();
-    await done;
-    await client.query('commit');
-    return rows;
-  } catch (e) {
-    await client.query('rollback').catch(() => {});
-    throw e;
-  }
+    await copyBars(client, 'copy bqx.m1 (pair, ts_utc, rate) from stdin (format binary)', bars, task.pair.pair);
+  });
 }
 
 /** Pairs registered in bqx.pairs. */
@@ -146,17 +109,10 @@ export async function seedBars(connectionString: string, options: SeedOptions): 
       await c.query(`set synchronous_commit = off`);
     }
 
-    const markets = new Map<number, MarketMonth>();
-    const pending = new Map<number, number>(); // month -> tasks not finished
-    for (const t of tasks) pending.set(t.month, (pending.get(t.month) ?? 0) + 1);
-    const marketOf = (month: number): MarketMonth => {
-      let mk = markets.get(month);
-      if (!mk) {
-        mk = simulateMonth(seed, month);
-        markets.set(month, mk);
-      }
-      return mk;
-    };
+    // Tasks are taken in order and their bars made at once (synchronously), so the
+    // market of the month being taken is the only one ever needed.
+    let market: MarketMonth | undefined;
+    const marketOf = (month: number): MarketMonth => (market?.index === month ? market : (market = simulateMonth(seed, month)));
 
     const perPair: Record<string, number> = {};
     for (const p of pairs) perPair[p.pair] = 0;
@@ -167,16 +123,14 @@ export async function seedBars(connectionString: string, options: SeedOptions): 
     const worker = async (client: pg.Client) => {
       while (!failed && next < tasks.length) {
         const task = tasks[next++];
-        let rows: number;
+        const b = pairMonthBars(seed, marketOf(task.month), task.pair);
+        const rows = b.n;
         try {
-          rows = await loadPairMonth(client, seed, marketOf(task.month), task);
+          await loadPairMonth(client, task, b);
         } catch (e) {
           failed = true;
           throw e;
         }
-        const left = (pending.get(task.month) ?? 1) - 1;
-        pending.set(task.month, left);
-        if (left === 0) markets.delete(task.month);
         perPair[task.pair.pair] += rows;
         bars += rows;
         done++;

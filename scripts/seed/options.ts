@@ -53,34 +53,22 @@ export function parseSeed(value: unknown): number {
  * of which must be registered in bqx.pairs and made of two of the eight currencies.
  */
 export function parsePairs(value: unknown, registered: readonly string[]): PairSpec[] {
-  let names: string[];
-  const listed = typeof value === 'string' ? parsePairsOption(value, 'pairs') : undefined;
-  if (listed === null || (Array.isArray(value) && value.length === 1 && value[0] === 'all')) {
-    // every registered pair the market can price (a user's XAUUSD is skipped)
-    names = registered.filter((r) => pairSpec(r) !== undefined).sort();
-  } else if (listed !== undefined) {
-    names = listed;
-  } else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) {
-    names = value as string[];
-  } else {
-    throw new UserError(`pairs must be "all" or a list of pairs, got ${JSON.stringify(value ?? null)}`, INVALID);
-  }
-  if (names.length === 0) throw new UserError('pairs must name at least one pair', INVALID, 'e.g. --pairs EURUSD,USDJPY or --pairs all');
-  const out: PairSpec[] = [];
-  const seen = new Set<string>();
-  for (const raw of names) {
-    const name = raw.toUpperCase();
-    if (seen.has(name)) continue;
-    seen.add(name);
+  // a list goes through the one --pairs reader too (upper-cased, each six letters, once)
+  const text = Array.isArray(value) && value.every((v) => typeof v === 'string') ? value.join(',') : value;
+  if (typeof text !== 'string') throw new UserError(`pairs must be "all" or a list of pairs, got ${JSON.stringify(value ?? null)}`, INVALID);
+  if (text === '') throw new UserError('pairs must name at least one pair', INVALID, 'e.g. --pairs EURUSD,USDJPY or --pairs all');
+  const names = parsePairsOption(text, 'pairs')
+    // all: every registered pair the market can price (a user's XAUUSD is skipped)
+    ?? registered.filter((r) => pairSpec(r) !== undefined).sort();
+  return names.map((name) => {
     const spec = pairSpec(name);
     if (!spec || !registered.includes(name)) {
       throw new UserError(
-        `unknown pair ${JSON.stringify(raw)}: the seed generates registered pairs of AUD CAD CHF EUR GBP JPY NZD USD`,
+        `unknown pair ${JSON.stringify(name)}: the seed generates registered pairs of AUD CAD CHF EUR GBP JPY NZD USD`,
         INVALID,
         `registered pairs: ${[...registered].sort().join(' ')}`,
       );
     }
-    out.push(spec);
-  }
-  return out;
+    return spec;
+  });
 }

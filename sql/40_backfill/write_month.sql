@@ -8,12 +8,10 @@
 --      bqx table but ACCESS SHARE on the source);
 --   4. the swap, in the caller's transaction:
 --      - the leaf exists (a re-run, or live mode made it): its rows are brought in line
---        with the stage in place, under ROW EXCLUSIVE on the leaf only: rows whose bar is
---        gone are deleted, new rows inserted, and only rows whose values differ are
---        updated (a re-run over unchanged bars writes nothing: no dead tuples, no index
---        churn). Readers keep reading the old rows until COMMIT, nobody waits for
---        anybody, and the leaf keeps its identity (a user's grants and views on it
---        survive);
+--        with the stage in place (bqx_internal.bring_in_line), under ROW EXCLUSIVE on
+--        the leaf only: a re-run over unchanged bars writes nothing. Readers keep
+--        reading the old rows until COMMIT, nobody waits for anybody, and the leaf
+--        keeps its identity (a user's grants and views on it survive);
 --      - no leaf yet: the stage gets its primary key and a CHECK equal to the partition
 --        bound (so ATTACH does not scan it), is moved to bqx and attached under SHARE
 --        UPDATE EXCLUSIVE on bqx.bqx_<pair>, which readers and writers do not conflict
@@ -40,7 +38,6 @@ declare
   v_leaf     text := bqx_internal.leaf_name(p_pair, p_month_start);
   v_stage    text := 'stage_' || bqx_internal.leaf_name(p_pair, p_month_start) || '_' || pg_catalog.pg_backend_pid();
   v_deadline timestamptz := bqx_internal.lock_deadline();
-  v_set      text;
 begin
   perform bqx_internal.ensure_pair_partition(p_pair);
   perform bqx_internal.lock_month(v_leaf, v_deadline);
@@ -61,18 +58,7 @@ begin
 
   if bqx_internal.relation_exists('bqx', v_leaf) then
     perform bqx_internal.lock_relation(pg_catalog.format('bqx.%I', v_leaf), 'row exclusive', v_deadline);
-    execute pg_catalog.format(
-      'delete from bqx.%I l where not exists (select from bqx_internal.%I s where s.ts_utc = l.ts_utc)', v_leaf, v_stage);
-    -- every column but the key, from the table itself
-    select pg_catalog.string_agg(pg_catalog.format('%I = excluded.%I', a.attname, a.attname), ', ' order by a.attnum)
-      into v_set
-      from pg_catalog.pg_attribute a
-     where a.attrelid = 'bqx.bqx'::regclass and a.attnum > 0 and not a.attisdropped
-       and a.attname not in ('pair', 'ts_utc');
-    execute pg_catalog.format(
-      'insert into bqx.%1$I as l select * from bqx_internal.%2$I '
-      'on conflict (pair, ts_utc) do update set %3$s where (l.*) is distinct from (excluded.*)',
-      v_leaf, v_stage, v_set);
+    perform bqx_internal.bring_in_line(pg_catalog.format('bqx.%I', v_leaf), v_stage, p_pair, p_month_start, p_month_end);
     execute pg_catalog.format('drop table bqx_internal.%I', v_stage);
     return;
   end if;

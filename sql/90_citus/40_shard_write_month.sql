@@ -24,7 +24,6 @@ declare
   v_m1    regclass := bqx_internal.local_shard('bqx.m1', p_pair);
   v_bqx   regclass := bqx_internal.local_shard('bqx.bqx', p_pair);
   v_stage text := 'stage_' || bqx_internal.leaf_name(p_pair, p_from) || '_' || pg_catalog.pg_backend_pid();
-  v_set   text;
 begin
   perform pg_catalog.set_config('bqx.citus_source_shard', v_m1::text, true);
   bad_bars := bqx_internal.count_bad_bars(p_pair, p_from, p_to);
@@ -33,18 +32,7 @@ begin
   perform pg_catalog.set_config('bqx.citus_source_shard', '', true);
   perform bqx_internal.test_pause('swap');
 
-  execute pg_catalog.format(
-    'delete from %s l where l.pair = $1 and l.ts_utc >= $2 and l.ts_utc < $3 '
-    'and not exists (select from bqx_internal.%I s where s.ts_utc = l.ts_utc)', v_bqx, v_stage)
-    using p_pair, p_from, p_to;
-  select pg_catalog.string_agg(pg_catalog.format('%I = excluded.%I', a.attname, a.attname), ', ' order by a.attnum)
-    into v_set
-    from pg_catalog.pg_attribute a
-   where a.attrelid = v_bqx and a.attnum > 0 and not a.attisdropped and a.attname not in ('pair', 'ts_utc');
-  execute pg_catalog.format(
-    'insert into %1$s as l select * from bqx_internal.%2$I '
-    'on conflict (pair, ts_utc) do update set %3$s where (l.*) is distinct from (excluded.*)',
-    v_bqx, v_stage, v_set);
+  perform bqx_internal.bring_in_line(v_bqx::text, v_stage, p_pair, p_from, p_to);
   execute pg_catalog.format('drop table bqx_internal.%I', v_stage);
 end;
 $$;

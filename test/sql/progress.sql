@@ -23,3 +23,9 @@ select pair, month, status, rows_written, bad_bars, attempts, engine, last_sqlst
 select pair, month, attempts, last_sqlstate, last_error from bqx.failed_jobs;
 select pair, rows_total, null_rows, misplaced_null_rows, first_null_ts, last_null_ts, bad_bars
   from bqx.data_quality() where rows_total > 0 order by pair;
+-- what a driver reads (bqx status, bqx backfill's live view): the same views in one
+-- statement, as JSON; here for two pairs, without the timing fields
+\pset format unaligned
+select pg_catalog.jsonb_pretty(s::jsonb #- '{overall,elapsedSeconds}' #- '{overall,rowsPerSec}' #- '{overall,etaSeconds}') as snapshot
+  from bqx_internal.progress_snapshot(array['EURUSD', 'AUDCAD']) s;
+\pset format aligned

@@ -1,8 +1,19 @@
-// COPY ... FROM STDIN (FORMAT binary) of bars: no text for the server to parse (its
-// timestamptz input is the costly part of a text COPY of bars). Rows are
+// How bars reach Postgres, for the import and the seed alike: COPY ... FROM STDIN (FORMAT
+// binary), so there is no text for the server to parse (its timestamptz input is the
+// costly part of a text COPY of bars) and every float8 arrives bit for bit. Rows are
 // (pair text, ts_utc timestamptz, rate float8) for bqx.m1, or (ts_utc, rate) for the
-// staging table. The format: PostgreSQL docs, "COPY: Binary Format".
-import type { Winners } from './bars.js';
+// import's staging table. The format: PostgreSQL docs, "COPY: Binary Format".
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+
+/** Bars in time order: epoch minutes (UTC) and rates, the first n of each array. */
+export interface Bars {
+  minutes: Float64Array;
+  rates: Float64Array;
+  n: number;
+}
 
 const SIGNATURE = Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00]); // PGCOPY\n\377\r\n\0
 /** minutes from 1970-01-01 to 2000-01-01, PostgreSQL's timestamp epoch */
@@ -14,7 +25,7 @@ const TWO_32 = 2 ** 32;
  * rows carry it as their first column. `onRows(done)` after each buffer.
  */
 export function* binaryCopyData(
-  bars: Winners,
+  bars: Bars,
   pair: string | null,
   onRows: (done: number) => void = () => {},
   rowsPerChunk = 16_384,
@@ -51,4 +62,11 @@ export function* binaryCopyData(
   const trailer = Buffer.alloc(2);
   trailer.writeInt16BE(-1);
   yield trailer;
+}
+
+/** Runs `sql` (a COPY ... FROM STDIN (FORMAT binary)) with the bars; `onRows(done)` as the server takes them. */
+export async function copyBars(client: pg.ClientBase, sql: string, bars: Bars, pair: string | null, onRows?: (n: number) => void): Promise<void> {
+  // a byte stream with a small buffer: the progress follows what the server takes
+  const data = Readable.from(binaryCopyData(bars, pair, onRows), { objectMode: false, highWaterMark: 1 << 20 });
+  await pipeline(data, client.query(copyFrom(sql)));
 }
