@@ -18,8 +18,9 @@ import { reportFull } from './full.js';
 import { resolveWorkload, seedWorkload } from './workload.js';
 import { fmt, report, summary } from './report.js';
 import { benchExport } from './export.js';
+import { benchCitus, reportCitus } from './citus.js';
 
-const PARTS = ['kernel', 'engines', 'seed', 'import', 'live', 'export', 'writelimit', 'seedmethod', 'full'];
+const PARTS = ['kernel', 'engines', 'seed', 'import', 'live', 'export', 'writelimit', 'seedmethod', 'full', 'citus'];
 
 async function freshDatabase(adminUrl: string, name: string): Promise<string> {
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -49,8 +50,9 @@ async function main() {
   const only = new Set(process.argv.slice(2));
   const unknown = [...only].filter((p) => !PARTS.includes(p));
   if (unknown.length) throw new Error(`unknown bench part ${unknown.join(', ')}; parts: ${PARTS.join(' ')}`);
-  // writelimit and seedmethod alone: `full` measures both beside the backfill
-  const want = (part: string) => only.has(part) || (only.size === 0 && part !== 'writelimit' && part !== 'seedmethod');
+  // writelimit and seedmethod alone: `full` measures both beside the backfill; citus (a
+  // cluster of its own) only when named
+  const want = (part: string) => only.has(part) || (only.size === 0 && !['writelimit', 'seedmethod', 'citus'].includes(part));
   const conn = await resolveConnection();
   const adminUrl = withDatabase(conn.connectionString, 'postgres');
   console.log(`bqx bench (${conn.source}), ${new Date().toISOString()}`);
@@ -119,6 +121,11 @@ async function main() {
       await reportFull(url, w);
     }
     await dropDatabase(adminUrl, 'bqx_bench');
+  }
+
+  if (want('citus')) {
+    const b = await benchCitus();
+    if (b) reportCitus(b);
   }
 
   summary();

@@ -1,5 +1,6 @@
 // bqx db start|stop|status|url|destroy: the embedded default PostgreSQL (local-cluster.ts).
 import type { Command } from 'commander';
+import { citusStatus, startCitus, stopCitus } from '../lib/citus-cluster.js';
 import { clusterPaths, destroy, start, status, stop } from '../lib/local-cluster.js';
 
 const say = (m: string): void => console.log(`bqx: ${m}`);
@@ -13,7 +14,12 @@ export function registerDb(program: Command): void {
 
   db.command('start')
     .description('initialize (first time) and start the embedded cluster')
-    .action(async () => {
+    .option('--citus <workers>', 'a local Citus cluster instead: a coordinator and N workers (in .bqx/citus); prints the coordinator URL')
+    .action(async (o: { citus?: string }) => {
+      if (o.citus !== undefined) {
+        console.log((await startCitus(Number(o.citus), { log: say })).coordinator.url);
+        return;
+      }
       const r = await start({ log: say });
       if (r.alreadyRunning) say(`the embedded PostgreSQL is already running on 127.0.0.1:${r.port} (data: ${r.dataDir})`);
       console.log(r.url);
@@ -21,7 +27,13 @@ export function registerDb(program: Command): void {
 
   db.command('stop')
     .description('stop the embedded cluster (fast shutdown)')
-    .action(async () => {
+    .option('--citus', 'stop the local Citus cluster (every node) instead')
+    .action(async (o: { citus?: boolean }) => {
+      if (o.citus) {
+        const stopped = await stopCitus({ log: say });
+        say(stopped.length ? `stopped ${stopped.join(', ')}` : 'the local Citus cluster is not running; nothing to stop');
+        return;
+      }
       const paths = clusterPaths();
       const r = await stop({ log: say, paths });
       if (r.wasRunning) say(`stopped the embedded PostgreSQL (data kept in ${paths.dataDir})`);
@@ -31,7 +43,14 @@ export function registerDb(program: Command): void {
 
   db.command('status')
     .description('print running/stopped, port, data directory and version')
-    .action(() => {
+    .option('--citus', 'the nodes of the local Citus cluster instead')
+    .action((o: { citus?: boolean }) => {
+      if (o.citus) {
+        const nodes = citusStatus();
+        for (const n of nodes) console.log(`${n.name.padEnd(12)} ${n.running ? 'running' : 'stopped'}  ${n.url ?? '-'}`);
+        if (!nodes.some((n) => n.running)) process.exitCode = 3;
+        return;
+      }
       const st = status();
       if (!st.initialized) {
         console.log('status:   not initialized (bqx db start creates it)');

@@ -167,12 +167,12 @@ function freePort(): Promise<number> {
   });
 }
 
-function writeConf(paths: ClusterPaths, port: number): void {
+function writeConf(paths: ClusterPaths, port: number, settings: Record<string, string | number>): void {
   const lines = [
     '# Written by bqx (scripts/lib/local-cluster.ts) at every start; edit postgresql.auto.conf',
     '# (ALTER SYSTEM) for your own overrides. The port is remembered here.',
     `port = ${port}`,
-    ...Object.entries(SETTINGS).map(([k, v]) => `${k} = ${v}`),
+    ...Object.entries({ ...SETTINGS, ...settings }).map(([k, v]) => `${k} = ${v}`),
   ];
   writeFileSync(paths.confFile, lines.join('\n') + '\n');
 }
@@ -231,7 +231,10 @@ function initCluster(paths: ClusterPaths, bin: string, owner: Owner | undefined,
 
 export interface StartResult { alreadyRunning: boolean; port: number; url: string; dataDir: string }
 
-export async function start(opts: { log?: Log; paths?: ClusterPaths } = {}): Promise<StartResult> {
+/** settings: overrides of SETTINGS for this cluster (citus-cluster.ts preloads citus with them). */
+export async function start(
+  opts: { log?: Log; paths?: ClusterPaths; settings?: Record<string, string | number> } = {},
+): Promise<StartResult> {
   const log = opts.log ?? (() => {});
   const paths = opts.paths ?? clusterPaths();
   return withLock(paths, async () => {
@@ -259,7 +262,7 @@ export async function start(opts: { log?: Log; paths?: ClusterPaths } = {}): Pro
       port = await freePort();
       log(`port ${old} on 127.0.0.1 is in use by another program; using free port ${port} from now on`);
     }
-    writeConf(paths, port);
+    writeConf(paths, port, opts.settings ?? {});
     if (owner) {
       chownSync(paths.confFile, owner.uid, owner.gid);
       if (existsSync(paths.logFile)) chownSync(paths.logFile, owner.uid, owner.gid);

@@ -7,7 +7,10 @@
 // built on them (views, grants, defaults, BEGIN ATOMIC functions) stays; then what no
 // file defines any more is dropped, never with CASCADE (installRoutines). So a
 // routine's body or signature changes by editing its file, never by a new migration.
-// Files under sql/plv8/ are installed only when the plv8 extension is available.
+// Files under sql/plv8/ are installed only when the plv8 extension is available; the table
+// triggers (sql/75_triggers/: live mode on bqx.m1, the check of bqx.settings) only outside
+// Citus mode (migration 0006), where every routine is then made a distributed object
+// (citus_distribute_routines).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type pg from 'pg';
@@ -27,7 +30,7 @@ function sqlFiles(dir: string): string[] {
   return out;
 }
 
-export interface RoutineFile { path: string; plv8: boolean }
+export interface RoutineFile { path: string; plv8: boolean; tableTrigger: boolean }
 
 /** Files named *grants.sql hold privileges: applied after every routine exists. */
 export function isGrantFile(path: string): boolean {
@@ -39,12 +42,22 @@ export function routineFiles(): RoutineFile[] {
   const files = sqlFiles(sqlDir).map((path) => ({
     path,
     plv8: relative(sqlDir, path).split('/')[0] === 'plv8',
+    tableTrigger: relative(sqlDir, path).split('/')[0] === '75_triggers',
   }));
   return [...files.filter((f) => !isGrantFile(f.path)), ...files.filter((f) => isGrantFile(f.path))];
 }
 
 export async function plv8Available(client: pg.ClientBase): Promise<boolean> {
   const r = await client.query(`select exists (select from pg_catalog.pg_available_extensions where name = 'plv8') as ok`);
+  return r.rows[0].ok as boolean;
+}
+
+/** Citus mode: the citus extension is installed and bqx.m1 is distributed (migration 0006). */
+export async function citusMode(client: pg.ClientBase): Promise<boolean> {
+  const ext = await client.query(`select exists (select from pg_catalog.pg_extension where extname = 'citus') as ok`);
+  if (!ext.rows[0].ok) return false;
+  const r = await client.query(
+    `select exists (select from pg_catalog.pg_dist_partition where logicalrelid = pg_catalog.to_regclass('bqx.m1')) as ok`);
   return r.rows[0].ok as boolean;
 }
 
@@ -158,7 +171,8 @@ const ATTEMPTS = 6;
  */
 export async function installRoutines(client: pg.ClientBase, log: (m: string) => void = () => {}): Promise<InstallResult> {
   const withPlv8 = await plv8Available(client);
-  const files = routineFiles().filter((f) => withPlv8 || !f.plv8);
+  const citus = await citusMode(client);
+  const files = routineFiles().filter((f) => (withPlv8 || !f.plv8) && !(citus && f.tableTrigger));
   for (let attempt = 1; ; attempt++) {
     await client.query('begin');
     try {
@@ -186,6 +200,10 @@ export async function installRoutines(client: pg.ClientBase, log: (m: string) =>
       for (const what of dropped) await dropRestrict(client, what);
       await runAll(files.filter((f) => isGrantFile(f.path)));
       await client.query('commit');
+      if (citus) {
+        const n = (await client.query('select bqx_internal.citus_distribute_routines() as n')).rows[0].n as number;
+        log(`Citus mode: bqx.m1 and bqx.bqx distributed by pair; ${n} routines newly distributed to the workers`);
+      }
       log(`installed ${files.length} routine files from sql/${withPlv8 ? ' (with plv8 engine)' : ' (plv8 not available: sql engine only)'}` +
         (dropped.length ? `; dropped ${dropped.length} no longer in sql/: ${dropped.join(', ')}` : ''));
       return { files: files.length, plv8: withPlv8, dropped };

@@ -12,6 +12,9 @@ declare
   v_code text;
   v_problem text;
 begin
+  if pg_catalog.current_setting('bqx.citus_source_shard', true) <> '' then
+    return bqx_internal.citus_source_shard();  -- Citus mode, on a worker: its shard of bqx.m1
+  end if;
   select s.value into v_name from bqx.settings s where s.key = 'source';
   if v_name is null or v_name = 'bqx.m1' then
     return 'bqx.m1'::regclass;  -- the default: no catalog look-up on the live path

@@ -29,8 +29,3 @@ $$;
 
 comment on function bqx_internal.settings_check() is
   'internal: row trigger function of bqx.settings BEFORE INSERT OR UPDATE: refuses a ''source'' that is not a usable bar relation (see source_problem).';
-
-create or replace trigger bqx_settings_check
-  before insert or update on bqx.settings
-  for each row
-  execute function bqx_internal.settings_check();

@@ -1,7 +1,8 @@
 -- The per-pair partition bqx.bqx_<pair> of bqx.bqx (itself partitioned by month),
 -- created on first use: CREATE, then ATTACH, which takes SHARE UPDATE EXCLUSIVE on
 -- bqx.bqx (CREATE TABLE ... PARTITION OF would take ACCESS EXCLUSIVE and stall every
--- reader of bqx.bqx until the creating transaction ends).
+-- reader of bqx.bqx until the creating transaction ends). In Citus mode bqx.bqx is not
+-- partitioned (migration 0006): nothing to create.
 create or replace function bqx_internal.ensure_pair_partition(p_pair text)
 returns void
 language plpgsql
@@ -11,7 +12,7 @@ as $$
 declare
   v_name text := 'bqx_' || pg_catalog.lower(p_pair);
 begin
-  if bqx_internal.relation_exists('bqx', v_name) then
+  if bqx_internal.relation_exists('bqx', v_name) or bqx_internal.citus_mode() then
     return;
   end if;
   perform pg_catalog.pg_advisory_xact_lock(bqx_internal.lock_key('bqx.pair_partition:' || p_pair));

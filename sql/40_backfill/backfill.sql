@@ -16,7 +16,11 @@ declare
   v_result record;
 begin
   select * into v_bounds from bqx_internal.parse_month(backfill.month);
-  select * into v_result from bqx_internal.write_month(v_pair, v_bounds.month_start, v_bounds.month_end);
+  if bqx_internal.citus_mode() then
+    select * into v_result from bqx_internal.cluster_write_month(v_pair, v_bounds.month_start, v_bounds.month_end);
+  else
+    select * into v_result from bqx_internal.write_month(v_pair, v_bounds.month_start, v_bounds.month_end);
+  end if;
   rows_written := v_result.rows_written;
   bad_bars     := v_result.bad_bars;
   engine       := v_result.engine;

@@ -1,6 +1,7 @@
 -- bqx.verify('EURUSD', '2019-07'): checks one backfilled pair-month against the source
 -- and the contract. One row per check; ok = false is a failure.
---   partition          the month's leaf bqx.bqx_<pair>_<yyyy>_<mm> exists (backfilled)
+--   partition          the month's leaf bqx.bqx_<pair>_<yyyy>_<mm> exists (backfilled);
+--                      in Citus mode: the month has rows in the pair's shard of bqx.bqx
 --   row_count          stored rows = good source bars of the month
 --   no_orphan_rows     no stored row without a good source bar at its instant
 --   rate_matches       each row's rate equals its source bar's rate
@@ -34,7 +35,12 @@ begin
       'sample_size is the number of random rows recomputed by the direct formula; it must be 0 or more.',
       'For example: SELECT * FROM bqx.verify(''EURUSD'', ''2019-07'', 200);');
   end if;
-  v_leaf := bqx_internal.leaf_name(v_pair, v_bounds.month_start);
+  if bqx_internal.citus_mode() and bqx_internal.citus_source_shard() is null then
+    -- Citus mode, on the coordinator: verify on the worker holding the pair
+    return query select * from bqx_internal.shard_verify(v_pair, verify.month, sample_size);
+    return;
+  end if;
+  v_leaf := bqx_internal.citus_month_leaf(v_pair, v_bounds.month_start, v_bounds.month_end);
 
   select * into v_rows   from bqx_internal.verify_rows(v_pair, v_bounds.month_start, v_bounds.month_end);
   select * into v_nulls  from bqx_internal.verify_nulls(v_pair, v_bounds.month_start, v_bounds.month_end);

@@ -32,12 +32,3 @@ $$;
 
 comment on function bqx_internal.live_m1_insert() is
   'internal: statement trigger function of bqx.m1 AFTER INSERT: computes the BQX rows of the inserted bars and of the up to 75 later bars whose windows they change.';
-
-create or replace trigger bqx_live_insert
-  after insert on bqx.m1
-  referencing new table as new_bars
-  for each statement
-  execute function bqx_internal.live_m1_insert();
-
-comment on trigger bqx_live_insert on bqx.m1 is
-  'Live mode: BQX rows of inserted bars (and of later bars whose windows they change) in the same transaction.';

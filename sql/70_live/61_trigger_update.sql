@@ -34,12 +34,3 @@ $$;
 
 comment on function bqx_internal.live_m1_update() is
   'internal: statement trigger function of bqx.m1 AFTER UPDATE: recomputes the BQX rows at the old and new keys and of the up to 75 later bars whose windows changed.';
-
-create or replace trigger bqx_live_update
-  after update on bqx.m1
-  referencing old table as old_bars new table as new_bars
-  for each statement
-  execute function bqx_internal.live_m1_update();
-
-comment on trigger bqx_live_update on bqx.m1 is
-  'Live mode: updated bars get their BQX rows recomputed (and the later bars whose windows they change) in the same transaction.';

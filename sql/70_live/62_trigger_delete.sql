@@ -24,12 +24,3 @@ $$;
 
 comment on function bqx_internal.live_m1_delete() is
   'internal: statement trigger function of bqx.m1 AFTER DELETE: removes the rows of deleted bars and recomputes the up to 75 later bars whose windows they were in.';
-
-create or replace trigger bqx_live_delete
-  after delete on bqx.m1
-  referencing old table as old_bars
-  for each statement
-  execute function bqx_internal.live_m1_delete();
-
-comment on trigger bqx_live_delete on bqx.m1 is
-  'Live mode: deleted bars lose their BQX rows and later bars are recomputed without them, in the same transaction.';

@@ -27,6 +27,7 @@ declare
   v_kept_pair text[];
   v_kept_ts   timestamptz[];
 begin
+  perform bqx_internal.citus_refuse_live('bqx.catch_up');
   if late_horizon is null then
     perform bqx_internal.raise_error('22004', 'late_horizon must not be NULL',
       null, 'Pass an interval such as ''1 hour'' (bars this far before the last stored row are re-checked).');

@@ -10,6 +10,7 @@ as $$
 declare
   v_job bigint;
 begin
+  perform bqx_internal.citus_refuse_live('bqx.schedule_live');
   perform bqx_internal.require_cron('run CALL bqx.catch_up() every minute from another scheduler (cron + psql, a systemd timer). Bars in bqx.m1 need neither: the live trigger computes them as they are inserted.');
   if late_horizon is null or late_horizon < interval '0' then
     perform bqx_internal.raise_error('22023', pg_catalog.format('invalid late_horizon %s', coalesce(late_horizon::text, 'NULL')),

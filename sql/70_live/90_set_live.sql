@@ -17,6 +17,9 @@ begin
     perform bqx_internal.raise_error('22004', 'live must not be NULL',
       null, 'Pass true to compute BQX rows of new bars as they are inserted, false to skip them.');
   end if;
+  if set_live.live then
+    perform bqx_internal.citus_refuse_live('bqx.set_live');
+  end if;
   select p.live into v_was from bqx.pairs p where p.pair = v_pair for update;
   update bqx.pairs p set live = set_live.live where p.pair = v_pair;
   if set_live.live and not v_was then
