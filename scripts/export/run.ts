@@ -191,14 +191,14 @@ async function exportWith(client: pg.Client, o: ExportOptions, started: number):
   };
   const encoder = o.format === 'parquet' && todo.length > 0 ? new ParquetEncoder() : null;
   try {
-    // the next month is read (COPY, decode) while the encoder threads write the ones
-    // before it, at most one per thread in hand; files are recorded in order
-    const inFlight: Promise<ManifestEntry>[] = [];
+    // month k+1 is read (COPY, decode) while the encoder thread writes month k
+    let inFlight: Promise<ManifestEntry> | null = null;
     for (const m of todo) {
-      inFlight.push((await exportMonth(client, o, encoder, m.pair, m.month)).written);
-      if (inFlight.length > (encoder?.threads ?? 0)) await record(inFlight.shift() as Promise<ManifestEntry>);
+      const next = await exportMonth(client, o, encoder, m.pair, m.month);
+      if (inFlight) await record(inFlight);
+      inFlight = next.written;
     }
-    for (const pending of inFlight) await record(pending);
+    if (inFlight) await record(inFlight);
   } finally {
     await encoder?.close();
   }
