@@ -2,7 +2,7 @@
 // bench/workload.ts) backfilled end to end by the queue with N Node workers (enqueue +
 // CALL bqx.work on N connections), timed from the enqueue to the last commit, with one
 // engine. Each engine starts from the same state: no job, no bqx.bqx partition of the
-// workload's pairs (so every month is written fresh), a checkpoint just before.
+// workload's pairs (so every month is written fresh), a VACUUM and a checkpoint just before.
 import pg from 'pg';
 import { runBackfill } from '../scripts/backfill/run.js';
 import { setEngine } from './engine-setting.js';
@@ -17,6 +17,9 @@ export async function benchFullWorkload(url: string, w: Workload, engine: string
     await c.query(`delete from bqx.jobs where pair = any($1::text[])`, [w.pairs]);
     for (const p of w.pairs) await c.query(`drop table if exists bqx.bqx_${p.toLowerCase()}`);
     await setEngine(c, engine);
+    // the previous engine's run created and dropped hundreds of tables: vacuum the
+    // catalogs' dead rows now, so that autovacuum does not do it during this run
+    await c.query('vacuum');
     await c.query('checkpoint');
     const t0 = performance.now();
     const r = await runBackfill(url, { pairs: w.pairs, from: w.from, to: w.to, workers, pollMs: 2000 });
