@@ -31,11 +31,22 @@ describeEachEngine('bring_in_line', (engine) => {
       await c.query(`insert into bqx_internal.stage_test select * from bqx.bqx_eurusd_2024_07 where ts_utc >= '2024-07-02'`);
       await c.query(`update bqx_internal.stage_test set agg_range = 1 where ts_utc = '2024-07-15 12:00+00'`);
       await c.query(`insert into bqx_internal.stage_test (pair, ts_utc, rate) values ('EURUSD', '2024-07-06 12:00+00', 1.5)`);
-      const scansOfStage = async () => Number((await c.query(
-        `select seq_scan from pg_stat_xact_user_tables where relid = 'bqx_internal.stage_test'::regclass`)).rows[0].seq_scan);
+      const seqScans = async (rel: string) => Number((await c.query(
+        `select seq_scan from pg_stat_xact_user_tables where relid = $1::regclass`, [rel])).rows[0].seq_scan);
+      const scansOfStage = () => seqScans('bqx_internal.stage_test');
+      const scansOfLeaf = () => seqScans('bqx.bqx_eurusd_2024_07');
       const before = await scansOfStage();
+      const leafBefore = await scansOfLeaf();
       await c.query(`select bqx_internal.bring_in_line('bqx.bqx_eurusd_2024_07', 'stage_test', 'EURUSD', '2024-07-01', '2024-08-01')`);
-      expect(await scansOfStage() - before).toBe(2); // the gone rows' EXCEPT, the upsert
+      expect(await scansOfStage() - before).toBe(2); // the gone rows' EXCEPT, the upsert's join
+      expect(await scansOfLeaf() - leafBefore).toBeLessThanOrEqual(2); // never once per stage row
+      // only the changed row and the new bar were written; the unchanged rows were not even locked
+      // (the updated row's new version keeps our lock: PostgreSQL's own bookkeeping)
+      const touched = await c.query(`select count(*) filter (where xmin::text = txid_current()::text)::int as written,
+                                            count(*) filter (where xmax::text = txid_current()::text
+                                                               and xmin::text <> txid_current()::text)::int as locked
+                                       from bqx.bqx_eurusd_2024_07`);
+      expect(touched.rows[0]).toEqual({ written: 2, locked: 0 });
       const diff = await c.query(`select count(*)::int as n from ((table bqx_internal.stage_test except all select * from bqx.bqx_eurusd_2024_07)
                                    union all (select * from bqx.bqx_eurusd_2024_07 except all table bqx_internal.stage_test)) d`);
       expect(diff.rows[0].n).toBe(0);

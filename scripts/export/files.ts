@@ -2,24 +2,34 @@
 // (.NAME.<pid>.tmp, which dataset readers skip) in the same folder, flushed to disk,
 // then renamed over the final name. A crash leaves at most a stale temporary file,
 // which the next export removes (sweepStaleTemps).
-import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { open, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
 }
 
-/** Write `data` to `path` atomically (temporary file, fsync, rename, fsync of the folder). */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+/**
+ * Write `data` to `path` atomically (temporary file, fsync, rename, fsync of the folder).
+ * Asynchronous: the writing and flushing run on libuv's threads, so the caller's thread
+ * goes on (reading the next month) meanwhile. The temporary file is removed on failure.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const tmp = tempPathFor(path);
-  const fd = openSync(tmp, 'w');
   try {
-    writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    const file = await open(tmp, 'w');
+    try {
+      await file.writeFile(data);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    commitTemp(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
   }
-  commitTemp(tmp, path);
 }
 
 /** Rename a finished temporary file over its final name and make the rename durable. */

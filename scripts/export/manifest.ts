@@ -48,8 +48,8 @@ export function readManifest(dir: string): Manifest | null {
   return m;
 }
 
-export function writeManifest(dir: string, m: Manifest): void {
+export function writeManifest(dir: string, m: Manifest): Promise<void> {
   const sorted: Record<string, ManifestEntry> = {};
   for (const k of Object.keys(m.files).sort()) sorted[k] = m.files[k];
-  writeFileAtomic(join(dir, MANIFEST_NAME), `${JSON.stringify({ ...m, files: sorted }, null, 2)}\n`);
+  return writeFileAtomic(join(dir, MANIFEST_NAME), `${JSON.stringify({ ...m, files: sorted }, null, 2)}\n`);
 }

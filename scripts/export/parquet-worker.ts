@@ -1,22 +1,21 @@
-// The encoder thread (bundled to dist/export-worker.js): takes one decoded pair-month,
-// writes its Parquet file atomically, answers with the file's size. Running it beside the
-// main thread lets the next month's COPY and decoding overlap this month's encoding.
-import { rmSync } from 'node:fs';
+// The encoder thread (bundled to dist/export-worker.js): takes one pair-month as an Arrow
+// IPC stream, answers with its Parquet file's bytes (transferred, not copied). Encoding is
+// the longest step of an export; with it on a thread of its own, the main thread reads and
+// decodes the next month, and writes the finished files, meanwhile.
 import { parentPort } from 'node:worker_threads';
-import { EXPORT_COLUMNS } from './columns.js';
-import { tempPathFor, writeFileAtomic } from './files.js';
-import { parquetBytes } from './parquet.js';
+import { parquetFromIpc } from './parquet.js';
 import type { EncodeJob, EncodeReply } from './parquet-encoder.js';
 
 parentPort?.on('message', (job: EncodeJob) => {
   let reply: EncodeReply;
+  let transfer: ArrayBuffer[] = [];
   try {
-    const bytes = parquetBytes(EXPORT_COLUMNS, job.batch, job.compression, job.metadata);
-    writeFileAtomic(job.file, bytes);
-    reply = { id: job.id, bytes: bytes.length };
+    // already a copy out of the WebAssembly memory: its buffer can be transferred
+    const bytes = parquetFromIpc(job.ipc, job.compression, job.metadata);
+    reply = { id: job.id, bytes };
+    transfer = [bytes.buffer as ArrayBuffer];
   } catch (e) {
-    rmSync(tempPathFor(job.file), { force: true });
     reply = { id: job.id, error: (e as Error).message ?? String(e) };
   }
-  parentPort?.postMessage(reply);
+  parentPort?.postMessage(reply, transfer);
 });

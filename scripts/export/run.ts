@@ -184,7 +184,7 @@ async function exportWith(client: pg.Client, o: ExportOptions, started: number):
   const record = async (pending: Promise<ManifestEntry>) => {
     const entry = await pending;
     manifest.files[entryKey(entry.pair, entry.month)] = entry;
-    writeManifest(o.out, manifest);
+    await writeManifest(o.out, manifest);
     written.push(entry);
     rowsDone += entry.rows;
     o.onProgress?.({ filesDone: written.length, filesToWrite: todo.length, rowsDone, rowsToWrite, last: { pair: entry.pair, month: entry.month, rows: entry.rows } });
@@ -202,7 +202,7 @@ async function exportWith(client: pg.Client, o: ExportOptions, started: number):
   } finally {
     await encoder?.close();
   }
-  if (!old && todo.length === 0) writeManifest(o.out, manifest); // an export with nothing to write still leaves its manifest
+  if (!old && todo.length === 0) await writeManifest(o.out, manifest); // an export with nothing to write still leaves its manifest
   return {
     months: plan.length, written, unchanged: plan.length - todo.length,
     rows: rowsDone, bytes: written.reduce((s, e) => s + e.bytes, 0),

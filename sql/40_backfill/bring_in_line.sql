@@ -35,10 +35,17 @@ begin
     from pg_catalog.pg_attribute a
    where a.attrelid = p_target::regclass and a.attnum > 0 and not a.attisdropped
      and a.attname not in ('pair', 'ts_utc');
+  -- only new rows and rows whose values differ reach the upsert: found by a join on the
+  -- key, since ON CONFLICT DO UPDATE locks every row it meets (a re-run over unchanged
+  -- bars would otherwise lock and dirty every row of the month: ~0.24 s of a 0.43 s
+  -- PLV8 re-run, against ~0.06 s for the join)
   execute pg_catalog.format(
-    'insert into %1$s as l select * from bqx_internal.%2$I '
-    'on conflict (pair, ts_utc) do update set %3$s where (l.*) is distinct from (excluded.*)',
-    p_target, p_stage, v_set);
+    'insert into %1$s as l select s.* from bqx_internal.%2$I s '
+    'left join %1$s t on t.pair = $1 and t.ts_utc = s.ts_utc and t.ts_utc >= $2 and t.ts_utc < $3 '
+    'where (t.*) is distinct from (s.*) '
+    'on conflict (pair, ts_utc) do update set %3$s',
+    p_target, p_stage, v_set)
+    using p_pair, p_from, p_to;
 end;
 $$;
 
