@@ -2,7 +2,8 @@
 //
 //   yardstick    a plain COPY (select * from bqx.bqx where <the pair-year>) TO STDOUT,
 //                every byte read by Node and dropped: what any client pays to get the rows
-//   parquet/csv  `bqx export` of the same pair-year into a fresh folder, in a child process
+//   parquet/csv  `bqx export` of the same pair-year into a fresh folder (Parquet with the
+//                default snappy and with zstd), in a child process
 //                (dist/bqx.js, as a user runs it): its own rows/s and peak RSS
 //   peak RSS     of one month's export beside the year's: memory must not grow with the range
 //   asof         bqx.features_asof over 50,000 random points of the year, server side
@@ -23,11 +24,13 @@ const PAIR = 'EURUSD';
 const YEAR = 2019;
 const POINTS = 50_000;
 
-export interface ExportRun { rows: number; seconds: number; rowsPerSec: number; peakRssMb: number }
+export interface ExportRun { rows: number; megabytes: number; seconds: number; rowsPerSec: number; peakRssMb: number }
 export interface ExportBench {
   rows: number;
   copy: { seconds: number; rowsPerSec: number; bytes: number };
+  /** the default codec (snappy) */
   parquet: ExportRun;
+  parquetZstd: ExportRun;
   csv: ExportRun;
   oneMonthPeakRssMb: number;
   asof: { points: number; seconds: number; pointsPerSec: number };
@@ -41,11 +44,11 @@ async function cliExport(url: string, args: string[]): Promise<ExportRun> {
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    const m = /bqx: ([\d,]+) rows, [\d.]+ MB in ([\d.]+) s .*peak RSS (\d+) MB/.exec(stdout);
+    const m = /bqx: ([\d,]+) rows, ([\d.]+) MB in ([\d.]+) s .*peak RSS (\d+) MB/.exec(stdout);
     if (code !== 0 || !m) throw new Error(`bench export: bqx export ${args.join(' ')} failed (${code}):\n${stdout}`);
     const rows = Number(m[1].replace(/,/g, ''));
-    const seconds = Number(m[2]);
-    return { rows, seconds, rowsPerSec: rows / seconds, peakRssMb: Number(m[3]) };
+    const seconds = Number(m[3]);
+    return { rows, megabytes: Number(m[2]), seconds, rowsPerSec: rows / seconds, peakRssMb: Number(m[4]) };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
@@ -92,11 +95,13 @@ export async function benchExport(connectionString: string): Promise<ExportBench
     await plainCopy(client); // warm the cache for everyone
     const copy = best(await plainCopy(client), await plainCopy(client));
     const parquet = best(await cliExport(connectionString, range), await cliExport(connectionString, range));
+    const zstd = [...range, '--compression', 'zstd'];
+    const parquetZstd = best(await cliExport(connectionString, zstd), await cliExport(connectionString, zstd));
     const csv = best(await cliExport(connectionString, [...range, '--format', 'csv']), await cliExport(connectionString, [...range, '--format', 'csv']));
     const oneMonth = await cliExport(connectionString, ['--from', `${YEAR}-07`, '--to', `${YEAR}-07`]);
     const asofSeconds = Math.min(await asof(client), await asof(client));
     return {
-      rows, copy: { ...copy, rowsPerSec: rows / copy.seconds }, parquet, csv, oneMonthPeakRssMb: oneMonth.peakRssMb,
+      rows, copy: { ...copy, rowsPerSec: rows / copy.seconds }, parquet, parquetZstd, csv, oneMonthPeakRssMb: oneMonth.peakRssMb,
       asof: { points: POINTS, seconds: asofSeconds, pointsPerSec: POINTS / asofSeconds },
     };
   } finally {

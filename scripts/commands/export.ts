@@ -36,7 +36,7 @@ export function registerExport(program: Command): void {
     .option('--to <YYYY-MM>', 'last month, inclusive (default: --from)')
     .requiredOption('--out <dir>', 'the export folder (created if missing)')
     .option('--format <format>', 'parquet or csv', 'parquet')
-    .option('--compression <codec>', 'Parquet compression: zstd, snappy or none', 'zstd')
+    .option('--compression <codec>', 'Parquet compression: snappy (the default, as in pyarrow and Spark), zstd (files ~10% smaller, ~12% slower to write) or none', 'snappy')
     .option('--force', 'rewrite every file, changed or not')
     .action(async (o: ExportCliOptions) => {
       const format = oneOf<FileFormat>('--format', o.format, ['parquet', 'csv']);
