@@ -2,24 +2,28 @@
 // decoded typed arrays without copying) and its IPC stream, which the encoder thread turns
 // into Parquet (parquet.ts). Types: ts_utc TIMESTAMP(MICROS, UTC), rate and the features
 // DOUBLE, agg_sign_balance INT32; only ts_utc and rate are not nullable.
-import * as arrow from 'apache-arrow';
+// apache-arrow is loaded on first use, not when the CLI starts: every other command
+// would pay its load (~10 MB of RSS, which import's memory-bound test caught).
+import type * as Arrow from 'apache-arrow';
 import type { ColumnBatch } from './copy-binary-reader.js';
 import type { ExportColumn } from './columns.js';
 
-// makeData's overloads are keyed by the static type; the columns' types are only known at run time
-const makeData = arrow.makeData as unknown as (props: Record<string, unknown>) => arrow.Data;
+type ArrowModule = typeof Arrow;
+let loaded: Promise<ArrowModule> | null = null;
 
-function arrowType(c: ExportColumn): arrow.DataType {
+function arrowType(arrow: ArrowModule, c: ExportColumn): Arrow.DataType {
   if (c.kind === 'timestamp') return new arrow.TimestampMicrosecond('UTC');
   return c.kind === 'int32' ? new arrow.Int32() : new arrow.Float64();
 }
 
-function toArrowTable(columns: readonly ExportColumn[], b: ColumnBatch): arrow.Table {
+function toArrowTable(arrow: ArrowModule, columns: readonly ExportColumn[], b: ColumnBatch): Arrow.Table {
+  // makeData's overloads are keyed by the static type; the columns' types are only known at run time
+  const makeData = arrow.makeData as unknown as (props: Record<string, unknown>) => Arrow.Data;
   const n = b.rows;
-  const fields: arrow.Field[] = [];
-  const data: arrow.Data[] = [];
+  const fields: Arrow.Field[] = [];
+  const data: Arrow.Data[] = [];
   columns.forEach((c, i) => {
-    const type = arrowType(c);
+    const type = arrowType(arrow, c);
     fields.push(new arrow.Field(c.name, type, c.nullable));
     const values = c.kind === 'timestamp' ? b.ts.subarray(0, n) : (b.values[i] as Float64Array | Int32Array).subarray(0, n);
     const nullCount = b.nullCounts[i];
@@ -29,11 +33,12 @@ function toArrowTable(columns: readonly ExportColumn[], b: ColumnBatch): arrow.T
     }));
   });
   const schema = new arrow.Schema(fields);
-  const struct = makeData({ type: new arrow.Struct(fields), length: n, nullCount: 0, children: data }) as arrow.Data<arrow.Struct>;
+  const struct = makeData({ type: new arrow.Struct(fields), length: n, nullCount: 0, children: data }) as Arrow.Data<Arrow.Struct>;
   return new arrow.Table(schema, new arrow.RecordBatch(schema, struct));
 }
 
 /** One pair-month's columns as an Arrow IPC stream: what the encoder thread is handed. */
-export function arrowIpc(columns: readonly ExportColumn[], b: ColumnBatch): Uint8Array {
-  return arrow.tableToIPC(toArrowTable(columns, b), 'stream');
+export async function arrowIpc(columns: readonly ExportColumn[], b: ColumnBatch): Promise<Uint8Array> {
+  const arrow = await (loaded ??= import('apache-arrow'));
+  return arrow.tableToIPC(toArrowTable(arrow, columns, b), 'stream');
 }

@@ -44,7 +44,7 @@ export class ParquetEncoder {
 
   /** Encode `batch` on the encoder thread and write it to `file` atomically; resolves with the file's size. */
   async write(file: string, batch: ColumnBatch, compression: ParquetCompression, metadata: Record<string, string>): Promise<number> {
-    const bytes = await this.encode(arrowIpc(EXPORT_COLUMNS, batch), compression, metadata);
+    const bytes = await this.encode(await arrowIpc(EXPORT_COLUMNS, batch), compression, metadata);
     await writeFileAtomic(file, bytes);
     return bytes.length;
   }

@@ -1,9 +1,11 @@
 // A Vega-Lite spec rendered to an SVG string in Node: Vega-Lite compiles it to Vega, a
 // headless Vega view (no canvas, no DOM) renders the scenegraph to SVG markup.
-import { parse, View, Warn } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+// Both are loaded on first use, not when the CLI starts (every other command would pay
+// for them in start-up time and memory).
+import type { TopLevelSpec } from 'vega-lite';
 
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const [{ parse, View, Warn }, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const problems: string[] = [];
   const logger = {
     level: () => logger,
