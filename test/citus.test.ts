@@ -12,6 +12,7 @@ import { testDatabase, type TestDb } from './support/db.js';
 import { describeEachEngine, useEngine } from './support/engines.js';
 import { eurSeries, mulberry32, sprinkleBadBars } from './support/random-series.js';
 import { migrate } from '../scripts/lib/migrate.js';
+import { collectReport } from '../scripts/report/collect.js';
 
 const PAIRS = ['EURUSD', 'USDJPY', 'GBPUSD', 'AUDCAD'];
 const FROM = '2024-01';
@@ -152,6 +153,24 @@ describeCitus('bqx on a 3-node Citus cluster', () => {
       // what bqx verify (the CLI) checks: every pair-month with rows or bars
       const targets = await cluster.pool.query(`select count(*)::int as n from bqx_internal.verify_targets(null, $1, $2)`, [FROM, TO]);
       expect(targets.rows[0].n).toBe(PAIRS.length * 3);
+    });
+
+    it("the report's data reads across the cluster: progress, data quality, storage by pair", async () => {
+      const c = await cluster.pool.connect();
+      try {
+        const d = await collectReport(c, { verifyMonths: 2 });
+        expect(d.overall).toMatchObject({ jobs_total: PAIRS.length * 3, jobs_done: PAIRS.length * 3 });
+        expect(d.byPair.map((p) => p.pair).sort()).toEqual([...PAIRS].sort());
+        expect(d.quality.map((q) => q.pair).sort()).toEqual(expect.arrayContaining([...PAIRS].sort()));
+        expect(d.verify?.rows.every((v) => v.ok)).toBe(true);
+        // no month leaves on a cluster: each pair's share of the distributed table
+        expect(d.storage.map((x) => [x.pair, x.months])).toEqual([...PAIRS].sort().map((p) => [p, 3]));
+        const stored = await cluster.pool.query(`select pair, count(*)::bigint as n from bqx.bqx group by pair`);
+        for (const r of stored.rows) expect(d.storage.find((x) => x.pair === r.pair)?.live_rows).toBe(r.n);
+        expect(d.storage.every((x) => Number(x.table_bytes) > 0 && Number(x.total_bytes) >= Number(x.table_bytes))).toBe(true);
+      } finally {
+        c.release();
+      }
     });
 
     it('the computation ran on the worker: the coordinator sent one delegated call per job, and no row', async () => {

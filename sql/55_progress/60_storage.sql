@@ -1,6 +1,7 @@
 -- Table and index sizes of bqx.bqx per pair (sum over the pair's month leaves), with the
 -- live row estimate of pg_stat_user_tables the seed's monitoring used. A pair whose
 -- partition holds no month yet (bqx.enqueue creates it before the first job) is left out.
+-- In Citus mode (no leaves) the rows come from bqx_internal.citus_storage().
 create or replace view bqx.storage as
 select pg_catalog.upper(pg_catalog.substr(pp.relname, 5, 6)) as pair,
        pg_catalog.count(leaf.oid)::integer as months,
@@ -15,7 +16,9 @@ select pg_catalog.upper(pg_catalog.substr(pp.relname, 5, 6)) as pair,
   left join pg_catalog.pg_stat_user_tables s on s.relid = leaf.oid
  where pi.inhparent = 'bqx.bqx'::regclass
  group by pp.relname
-having pg_catalog.count(leaf.oid) > 0;
+having pg_catalog.count(leaf.oid) > 0
+union all
+select * from bqx_internal.citus_storage();
 
 comment on view bqx.storage is
   'Disk use of bqx.bqx per pair that holds a month: month leaves, live rows (pg_stat_user_tables estimate), table, index and total bytes.';

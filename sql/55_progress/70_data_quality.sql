@@ -18,16 +18,25 @@ set search_path = ''
 as $$
 declare
   v_source regclass := bqx_internal.source_relation();
+  -- each pair's 75th good bar: one index probe per pair; in Citus mode (no lateral join
+  -- from a reference table to a distributed one) a window per pair, which runs on the
+  -- workers
+  v_t75 text := case when bqx_internal.citus_mode() then
+    $t$select x.pair, x.ts_utc as ts75
+         from (select s.pair, s.ts_utc, pg_catalog.row_number() over (partition by s.pair order by s.ts_utc) as n
+                 from %1$s s where bqx_internal.good_rate(s.rate)) x
+        where x.n = 75$t$
+  else
+    $t$select p.pair, g.ts75
+         from bqx.pairs p
+         left join lateral (
+           select s.ts_utc as ts75 from %1$s s
+            where s.pair = p.pair and bqx_internal.good_rate(s.rate)
+            order by s.ts_utc offset 74 limit 1) g on true$t$
+  end;
 begin
   return query execute pg_catalog.format($q$
-    with t75 as (
-      select p.pair, g.ts75
-        from bqx.pairs p
-        left join lateral (
-          select s.ts_utc as ts75 from %1$s s
-           where s.pair = p.pair and bqx_internal.good_rate(s.rate)
-           order by s.ts_utc offset 74 limit 1) g on true
-    ),
+    with t75 as (%2$s),
     counts as (
       select b.pair, pg_catalog.count(*) as rows_total,
              pg_catalog.count(*) filter (where b.w75_bqx_return is null) as null_rows,
@@ -42,7 +51,7 @@ begin
            coalesce((select pg_catalog.sum(j.bad_bars) from bqx.jobs j where j.pair = c.pair and j.status = 'done'), 0)::bigint
       from counts c
      order by c.pair
-  $q$, v_source);
+  $q$, v_source, pg_catalog.format(v_t75, v_source));
 end;
 $$;
 

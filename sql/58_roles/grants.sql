@@ -26,6 +26,8 @@ grant execute on function bqx.verify(text, text, integer) to bqx_reader;
 grant execute on function bqx.data_quality() to bqx_reader;
 grant execute on function bqx_internal.job_lock_class() to bqx_reader;
 grant execute on function bqx_internal.progress_snapshot(text[]) to bqx_reader;
+grant execute on function bqx_internal.citus_storage() to bqx_reader;
+grant execute on function bqx_internal.citus_mode() to bqx_reader;
 grant execute on function bqx_internal.source_relation() to bqx_reader;
 -- what source_relation() and the good-bar filters of the views call
 grant execute on function bqx_internal.source_problem(text) to bqx_reader;
