@@ -11,7 +11,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { citusMissing, onNode as run, startCitus, stopCitus } from '../scripts/lib/citus-cluster.js';
+import { citusMissing, startCitus, stopCitus } from '../scripts/lib/citus-cluster.js';
+import type pg from 'pg';
+import { withClient } from '../scripts/lib/client.js';
+
+/** Runs fn on a connection to url (closed afterwards). */
+const run = <T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> => withClient(url, 'bqx bench citus', fn);
 import { withDatabase } from '../scripts/lib/connection.js';
 import { migrate } from '../scripts/lib/migrate.js';
 import { benchFullWorkload, type FullWorkloadResult } from './backfill.js';

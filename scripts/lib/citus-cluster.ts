@@ -11,7 +11,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import pg from 'pg';
+import { withClient } from './client.js';
 import { CLUSTER_DATABASE, clusterPaths, clusterUrl, start, status, stop, type Log } from './local-cluster.js';
 import { findBinDir } from './pg-installer.js';
 import { projectRoot } from './paths.js';
@@ -58,17 +58,6 @@ export function citusHome(home = process.env.BQX_HOME): string {
 
 const nodeNames = (workers: number): string[] => ['coordinator', ...Array.from({ length: workers }, (_, i) => `worker-${i + 1}`)];
 
-/** Run fn on a client connected to url (closed afterwards). */
-export async function onNode<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
-
 /** Start (initialize the first time) a coordinator and `workers` workers; idempotent. */
 export async function startCitus(workers: number, opts: { log?: Log; home?: string } = {}): Promise<CitusCluster> {
   if (!Number.isInteger(workers) || workers < 1) {
@@ -83,9 +72,9 @@ export async function startCitus(workers: number, opts: { log?: Log; home?: stri
     const r = await start({ log: (m) => log(`${name}: ${m}`), paths: clusterPaths(join(home, name)), settings: CITUS_SETTINGS });
     nodes.push({ name, port: r.port, url: r.url });
   }
-  for (const n of nodes) await onNode(n.url, (c) => c.query('create extension if not exists citus'));
+  for (const n of nodes) await withClient(n.url, 'bqx db --citus', (c) => c.query('create extension if not exists citus'));
   const [coordinator, ...rest] = nodes;
-  await onNode(coordinator.url, async (c) => {
+  await withClient(coordinator.url, 'bqx db --citus', async (c) => {
     await c.query(`select pg_catalog.citus_set_coordinator_host('127.0.0.1', $1)`, [coordinator.port]);
     for (const w of rest) {
       const known = await c.query(`select from pg_catalog.pg_dist_node where nodename = '127.0.0.1' and nodeport = $1`, [w.port]);

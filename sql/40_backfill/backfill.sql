@@ -24,6 +24,15 @@ begin
   rows_written := v_result.rows_written;
   bad_bars     := v_result.bad_bars;
   engine       := v_result.engine;
+  -- a month without a bar is an error (a typo'd pair or month, bars not loaded yet); the
+  -- raise rolls back whatever the write did
+  if rows_written = 0 and bad_bars = 0 then
+    perform bqx_internal.raise_error('P0002',
+      pg_catalog.format('no source bars for %s in %s', v_pair, pg_catalog.to_char(v_bounds.month_start at time zone 'UTC', 'YYYY-MM')),
+      pg_catalog.format('The source relation %s has no bars of this pair in [%s, %s).', bqx_internal.source_relation(),
+        v_bounds.month_start at time zone 'UTC', v_bounds.month_end at time zone 'UTC'),
+      'Load bars first (bqx import, bqx seed, or INSERT INTO bqx.m1), or check setting ''source'' in bqx.settings.');
+  end if;
 end;
 $$;
 

@@ -48,14 +48,6 @@ begin
   rows_written := bqx_internal.fill_stage(v_stage, p_pair, p_month_start, p_month_end, engine);
   perform bqx_internal.test_pause('swap');
 
-  if rows_written = 0 and bad_bars = 0 then
-    perform bqx_internal.raise_error('P0002',
-      pg_catalog.format('no source bars for %s in %s', p_pair, pg_catalog.to_char(p_month_start at time zone 'UTC', 'YYYY-MM')),
-      pg_catalog.format('The source relation %s has no bars of this pair in [%s, %s).', bqx_internal.source_relation(),
-        p_month_start at time zone 'UTC', p_month_end at time zone 'UTC'),
-      'Load bars first (bqx import, bqx seed, or INSERT INTO bqx.m1), or check setting ''source'' in bqx.settings.');
-  end if;
-
   if bqx_internal.relation_exists('bqx', v_leaf) then
     perform bqx_internal.lock_relation(pg_catalog.format('bqx.%I', v_leaf), 'row exclusive', v_deadline);
     perform bqx_internal.bring_in_line(pg_catalog.format('bqx.%I', v_leaf), v_stage, p_pair, p_month_start, p_month_end);

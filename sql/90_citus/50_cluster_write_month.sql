@@ -31,12 +31,6 @@ begin
   select * into v_result from bqx_internal.shard_write_month(p_pair, p_month_start, p_month_end, engine);
   rows_written := v_result.rows_written;
   bad_bars := v_result.bad_bars;
-  if rows_written = 0 and bad_bars = 0 then
-    perform bqx_internal.raise_error('P0002',
-      pg_catalog.format('no source bars for %s in %s', p_pair, pg_catalog.to_char(p_month_start at time zone 'UTC', 'YYYY-MM')),
-      pg_catalog.format('bqx.m1 has no bars of this pair in [%s, %s).', p_month_start at time zone 'UTC', p_month_end at time zone 'UTC'),
-      'Load bars first (bqx import, bqx seed, or INSERT INTO bqx.m1).');
-  end if;
 end;
 $$;
 
