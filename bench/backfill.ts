@@ -2,10 +2,11 @@
 // bench/workload.ts) backfilled end to end by the queue with N Node workers (enqueue +
 // CALL bqx.work on N connections), timed from the enqueue to the last commit, with one
 // engine. Each engine starts from the same state: no job, no bqx.bqx partition of the
-// workload's pairs (so every month is written fresh), a VACUUM and a checkpoint just before.
+// workload's pairs (so every month is written fresh), no background work left (quiesce.ts).
 import pg from 'pg';
 import { runBackfill } from '../scripts/backfill/run.js';
 import { setEngine } from './engine-setting.js';
+import { quiesce } from './quiesce.js';
 import type { Workload } from './workload.js';
 
 export interface FullWorkloadResult { engine: string; rows: number; seconds: number; rowsPerSec: number; jobs: number }
@@ -17,10 +18,7 @@ export async function benchFullWorkload(url: string, w: Workload, engine: string
     await c.query(`delete from bqx.jobs where pair = any($1::text[])`, [w.pairs]);
     for (const p of w.pairs) await c.query(`drop table if exists bqx.bqx_${p.toLowerCase()}`);
     await setEngine(c, engine);
-    // the previous engine's run created and dropped hundreds of tables: vacuum the
-    // catalogs' dead rows now, so that autovacuum does not do it during this run
-    await c.query('vacuum');
-    await c.query('checkpoint');
+    await quiesce(c);
     const t0 = performance.now();
     const r = await runBackfill(url, { pairs: w.pairs, from: w.from, to: w.to, workers, pollMs: 2000 });
     const seconds = (performance.now() - t0) / 1000;

@@ -10,6 +10,7 @@
 // times. BQX_BENCH_SEED_METHOD_JOBS = N or 'all' changes that.
 import pg from 'pg';
 import { onConnections, type PoolRun } from './pool.js';
+import { quiesce } from './quiesce.js';
 import { fmt, report } from './report.js';
 import { seedMethodStatement, seedMethodTable } from './seed-method-sql.js';
 import type { PairMonth, Workload } from './workload.js';
@@ -40,7 +41,7 @@ export async function benchSeedMethod(url: string, pairMonths: readonly PairMont
     await c.query(`drop schema if exists ${SCHEMA} cascade`);
     await c.query(`create schema ${SCHEMA}`);
     for (const pm of pairMonths) await c.query(seedMethodTable(`${SCHEMA}.${pm.leaf}`));
-    await c.query('checkpoint');
+    await quiesce(c);
     const run = await onConnections(url, workers, pairMonths, async (w, pm) =>
       (await w.query(seedMethodStatement(`${SCHEMA}.${pm.leaf}`), [pm.pair, pm.start, pm.end])).rowCount ?? 0,
     'bqx bench seed method');

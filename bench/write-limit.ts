@@ -6,6 +6,7 @@
 // time of all jobs. The tables are dropped after the clock stops.
 import pg from 'pg';
 import { onConnections, type PoolRun } from './pool.js';
+import { quiesce } from './quiesce.js';
 import { fmt, report } from './report.js';
 import type { PairMonth } from './workload.js';
 
@@ -20,7 +21,7 @@ export async function benchWriteLimit(url: string, pairMonths: readonly PairMont
     if (missing.length) throw new Error(`write limit: the backfill left no leaf for ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}`);
     await c.query(`drop schema if exists ${SCHEMA} cascade`);
     await c.query(`create schema ${SCHEMA}`);
-    await c.query('checkpoint');
+    await quiesce(c);
     const run = await onConnections(url, workers, pairMonths, async (w, pm) => {
       await w.query('begin');
       await w.query(`create table ${SCHEMA}.${pm.leaf} (like bqx.bqx)`);

@@ -26,7 +26,7 @@ begin
     into v_workers;
   if v_workers = 0 then
     raise notice 'bqx: the citus extension is installed but this coordinator has no worker node: single-node mode'
-      using hint = 'Add workers (select citus_add_node(host, port)), then: bqx migrate down --count 1 && bqx migrate.';
+      using hint = 'Add workers (select citus_add_node(host, port)), then undo the migrations from 0006 on and run them again: bqx migrate down --count 2 && bqx migrate (README, Citus).';
     return;
   end if;
   if exists (select from bqx.bqx) then

@@ -25,7 +25,7 @@ begin
   perform bqx_internal.ensure_pair_partition(p_pair);
   perform pg_catalog.pg_advisory_xact_lock(bqx_internal.lock_key('bqx.month:' || v_leaf));
   if not bqx_internal.relation_exists('bqx', v_leaf) then
-    execute pg_catalog.format('create table bqx.%I (like bqx.bqx)', v_leaf);
+    perform bqx_internal.create_like_bqx('bqx', v_leaf);
     execute pg_catalog.format('alter table bqx.%I attach partition bqx.%I for values from (%L) to (%L)',
       'bqx_' || pg_catalog.lower(p_pair), v_leaf, v_bounds.month_start, v_bounds.month_end);
   end if;

@@ -17,7 +17,7 @@ begin
   end if;
   perform pg_catalog.pg_advisory_xact_lock(bqx_internal.lock_key('bqx.pair_partition:' || p_pair));
   if not bqx_internal.relation_exists('bqx', v_name) then
-    execute pg_catalog.format('create table bqx.%I (like bqx.bqx) partition by range (ts_utc)', v_name);
+    perform bqx_internal.create_like_bqx('bqx', v_name, 'range (ts_utc)');
     execute pg_catalog.format('alter table bqx.bqx attach partition bqx.%I for values in (%L)', v_name, p_pair);
     execute pg_catalog.format(
       'comment on table bqx.%I is %L', v_name, 'BQX rows of ' || p_pair || ', one leaf partition per month');

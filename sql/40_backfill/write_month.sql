@@ -50,7 +50,7 @@ begin
   engine   := bqx_internal.current_engine();
   bad_bars := bqx_internal.count_bad_bars(p_pair, p_month_start, p_month_end);
 
-  execute pg_catalog.format('create table bqx_internal.%I (like bqx.bqx)', v_stage);
+  perform bqx_internal.create_like_bqx('bqx_internal', v_stage);
   rows_written := bqx_internal.fill_stage(v_stage, p_pair, p_month_start, p_month_end, engine);
   perform bqx_internal.test_pause('swap');
 
