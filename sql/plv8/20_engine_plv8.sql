@@ -68,24 +68,28 @@ select p_pair, p_ts[f.pos], f.r,
                (w.lo_75 - w.r) / w.r as w75_bqx_min, case when w.hi_75 = w.lo_75 then (w.hi_75 - w.r) / w.r else w.ret_75 / 75 end as w75_bqx_avg,
                w.sd_75 as w75_bqx_stdev, (w.ep_75 - w.r) / w.r as w75_bqx_endpoint
           from (
-            -- the kernel's arrays, one row per output bar: its rate r, the rates of its
-            -- windows' max, min and endpoint (NULL where a window is undefined)
-            select (p_first_wanted + c.n) as pos, p_rate[(p_first_wanted + c.n)] as r,
-                   nullif(k.ret_15[c.n], 'NaN') as ret_15, nullif(k.sd_15[c.n], 'NaN') as sd_15,
-                   nullif(k.ret_30[c.n], 'NaN') as ret_30, nullif(k.sd_30[c.n], 'NaN') as sd_30,
-                   nullif(k.ret_45[c.n], 'NaN') as ret_45, nullif(k.sd_45[c.n], 'NaN') as sd_45,
-                   nullif(k.ret_60[c.n], 'NaN') as ret_60, nullif(k.sd_60[c.n], 'NaN') as sd_60,
-                   nullif(k.ret_75[c.n], 'NaN') as ret_75, nullif(k.sd_75[c.n], 'NaN') as sd_75,
-                   p_rate[(p_first_wanted + c.n) - (c.a >> 21)] as hi_15, p_rate[(p_first_wanted + c.n) - ((c.a >> 14) & 127)] as lo_15,
-                   p_rate[(p_first_wanted + c.n) - ((c.a >> 7) & 127)] as hi_30, p_rate[(p_first_wanted + c.n) - (c.a & 127)] as lo_30,
-                   p_rate[(p_first_wanted + c.n) - (k.mm_b[c.n] >> 21)] as hi_45, p_rate[(p_first_wanted + c.n) - ((k.mm_b[c.n] >> 14) & 127)] as lo_45,
-                   p_rate[(p_first_wanted + c.n) - ((k.mm_b[c.n] >> 7) & 127)] as hi_60, p_rate[(p_first_wanted + c.n) - (k.mm_b[c.n] & 127)] as lo_60,
-                   p_rate[(p_first_wanted + c.n) - (k.mm_c[c.n] >> 7)] as hi_75, p_rate[(p_first_wanted + c.n) - (k.mm_c[c.n] & 127)] as lo_75,
-                   p_rate[(p_first_wanted + c.n) - 15] as ep_15, p_rate[(p_first_wanted + c.n) - 30] as ep_30,
-                   p_rate[(p_first_wanted + c.n) - 45] as ep_45, p_rate[(p_first_wanted + c.n) - 60] as ep_60,
-                   p_rate[(p_first_wanted + c.n) - 75] as ep_75
-              from bqx_internal.plv8_kernel(p_rate, p_first_wanted) k
-             cross join lateral pg_catalog.unnest(k.mm_a) with ordinality as c(a, n)
+            -- one row per output bar: its position among the rates, its rate r, the rates of
+            -- its windows' max, min and endpoint (NULL where a window is undefined)
+            select u.*, p_rate[u.pos] as r,
+                   p_rate[u.pos - (u.a >> 21)] as hi_15, p_rate[u.pos - ((u.a >> 14) & 127)] as lo_15,
+                   p_rate[u.pos - ((u.a >> 7) & 127)] as hi_30, p_rate[u.pos - (u.a & 127)] as lo_30,
+                   p_rate[u.pos - (u.b >> 21)] as hi_45, p_rate[u.pos - ((u.b >> 14) & 127)] as lo_45,
+                   p_rate[u.pos - ((u.b >> 7) & 127)] as hi_60, p_rate[u.pos - (u.b & 127)] as lo_60,
+                   p_rate[u.pos - (u.c >> 7)] as hi_75, p_rate[u.pos - (u.c & 127)] as lo_75,
+                   p_rate[u.pos - 15] as ep_15, p_rate[u.pos - 30] as ep_30,
+                   p_rate[u.pos - 45] as ep_45, p_rate[u.pos - 60] as ep_60,
+                   p_rate[u.pos - 75] as ep_75
+              from (
+                -- the kernel's arrays, one row per output bar, each element read once
+                select (p_first_wanted + c.n) as pos, c.a, k.mm_b[c.n] as b, k.mm_c[c.n] as c,
+                       nullif(k.ret_15[c.n], 'NaN') as ret_15, nullif(k.sd_15[c.n], 'NaN') as sd_15,
+                       nullif(k.ret_30[c.n], 'NaN') as ret_30, nullif(k.sd_30[c.n], 'NaN') as sd_30,
+                       nullif(k.ret_45[c.n], 'NaN') as ret_45, nullif(k.sd_45[c.n], 'NaN') as sd_45,
+                       nullif(k.ret_60[c.n], 'NaN') as ret_60, nullif(k.sd_60[c.n], 'NaN') as sd_60,
+                       nullif(k.ret_75[c.n], 'NaN') as ret_75, nullif(k.sd_75[c.n], 'NaN') as sd_75
+                  from bqx_internal.plv8_kernel(p_rate, p_first_wanted) k
+                 cross join lateral pg_catalog.unnest(k.mm_a) with ordinality as c(a, n)
+                offset 0) u
             offset 0) w
       offset 0) x
     offset 0) f
