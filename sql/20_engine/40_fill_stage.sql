@@ -22,13 +22,11 @@ declare
   v_rows  bigint;
 begin
   if p_engine = 'plv8' then
-    select pg_catalog.array_agg(b.ts_utc order by b.ts_utc), pg_catalog.array_agg(b.rate order by b.ts_utc),
-           pg_catalog.count(*) filter (where b.ts_utc < p_from)
-      into v_ts, v_rate, v_first
-      from bqx_internal.source_bars(p_pair, p_from, p_to) b;
+    select a.ts, a.rate, a.first_wanted into v_ts, v_rate, v_first
+      from bqx_internal.source_arrays(p_pair, p_from, p_to) a;
     execute pg_catalog.format(
       'insert into bqx_internal.%I select * from bqx_internal.engine_plv8($1, $2, $3, $4)', p_stage)
-      using p_pair, coalesce(v_ts, '{}'), coalesce(v_rate, '{}'), v_first;
+      using p_pair, v_ts, v_rate, v_first;
   else
     execute pg_catalog.format(
       'insert into bqx_internal.%I select * from bqx_internal.engine_sql($1, $2, $3)', p_stage)
