@@ -1,6 +1,7 @@
 -- One pair's good bars of [p_from, p_to) plus up to p_lookback good bars before p_from,
--- as two arrays in time order, for the PLV8 engine (bqx_internal.fill_stage), in one
--- statement on the configured source.
+-- as two arrays in time order, and the month's bad bars counted in the same scan (the
+-- bars bqx_internal.count_bad_bars counts), for the PLV8 engine
+-- (bqx_internal.fill_stage), in one statement on the configured source.
 --
 -- It is bqx_internal.source_bars gathered into arrays, ~10x cheaper: with
 -- array_agg(... ORDER BY ts_utc) every aggregate sorted its 33k inputs on its own and the
@@ -20,7 +21,8 @@ create or replace function bqx_internal.source_arrays(
   p_lookback      integer default 75,
   out ts          timestamptz[],
   out rate        double precision[],
-  out first_wanted integer
+  out first_wanted integer,
+  out bad_bars    bigint
 )
 language plpgsql
 stable
@@ -30,9 +32,11 @@ set enable_bitmapscan = off
 as $$
 begin
   execute pg_catalog.format($q$
-    select coalesce(pg_catalog.array_agg(b.ts_utc), '{}'), coalesce(pg_catalog.array_agg(b.rate), '{}'),
-           (pg_catalog.count(*) filter (where b.ts_utc < $2))::integer
-      from ((select l.ts_utc, l.rate
+    select coalesce(pg_catalog.array_agg(b.ts_utc) filter (where b.good), '{}'),
+           coalesce(pg_catalog.array_agg(b.rate) filter (where b.good), '{}'),
+           (pg_catalog.count(*) filter (where b.ts_utc < $2))::integer,
+           pg_catalog.count(*) filter (where not b.good)
+      from ((select l.ts_utc, l.rate, true as good
                from (select s.ts_utc, s.rate::double precision as rate
                        from %1$s s
                       where s.pair = $1 and s.ts_utc < $2 and bqx_internal.good_rate(s.rate)
@@ -40,15 +44,15 @@ begin
                       limit $4) l
               order by l.ts_utc)
             union all
-            (select s.ts_utc, s.rate::double precision
+            (select s.ts_utc, s.rate::double precision, coalesce(bqx_internal.good_rate(s.rate), false)
                from %1$s s
-              where s.pair = $1 and s.ts_utc >= $2 and s.ts_utc < $3 and bqx_internal.good_rate(s.rate)
+              where s.pair = $1 and s.ts_utc >= $2 and s.ts_utc < $3
               order by s.ts_utc)) b
   $q$, bqx_internal.source_relation())
-  into ts, rate, first_wanted
+  into ts, rate, first_wanted, bad_bars
   using p_pair, p_from, p_to, p_lookback;
 end;
 $$;
 
 comment on function bqx_internal.source_arrays(text, timestamptz, timestamptz, integer) is
-  'internal: the good bars of a pair in [p_from, p_to) plus up to p_lookback good bars before p_from, from the configured source, as arrays in time order (ts, rate) and the number of lookback elements (first_wanted); what the PLV8 engine reads.';
+  'internal: the good bars of a pair in [p_from, p_to) plus up to p_lookback good bars before p_from, from the configured source, as arrays in time order (ts, rate), the number of lookback elements (first_wanted) and the bad bars of [p_from, p_to) (bad_bars); what the PLV8 engine reads.';

@@ -48,10 +48,10 @@ begin
   perform bqx_internal.ensure_pair_partition(p_pair);
   perform bqx_internal.lock_month(v_leaf, v_deadline);
   engine   := bqx_internal.current_engine();
-  bad_bars := bqx_internal.count_bad_bars(p_pair, p_month_start, p_month_end);
 
   perform bqx_internal.create_like_bqx('bqx_internal', v_stage);
-  rows_written := bqx_internal.fill_stage(v_stage, p_pair, p_month_start, p_month_end, engine);
+  select f.rows_written, f.bad_bars into rows_written, bad_bars
+    from bqx_internal.fill_stage(v_stage, p_pair, p_month_start, p_month_end, engine) f;
   perform bqx_internal.test_pause('swap');
 
   if bqx_internal.relation_exists('bqx', v_leaf) then

@@ -26,9 +26,9 @@ declare
   v_stage text := 'stage_' || bqx_internal.leaf_name(p_pair, p_from) || '_' || pg_catalog.pg_backend_pid();
 begin
   perform pg_catalog.set_config('bqx.citus_source_shard', v_m1::text, true);
-  bad_bars := bqx_internal.count_bad_bars(p_pair, p_from, p_to);
   execute pg_catalog.format('create table bqx_internal.%I (like %s)', v_stage, v_bqx);
-  rows_written := bqx_internal.fill_stage(v_stage, p_pair, p_from, p_to, p_engine);
+  select f.rows_written, f.bad_bars into rows_written, bad_bars
+    from bqx_internal.fill_stage(v_stage, p_pair, p_from, p_to, p_engine) f;
   perform pg_catalog.set_config('bqx.citus_source_shard', '', true);
   perform bqx_internal.test_pause('swap');
 
