@@ -57,15 +57,48 @@ export const PACKED_FIELDS: readonly (readonly [string, readonly Window[]])[] = 
 ];
 
 /**
+ * Outputs at least this long are written into arrays kept from the previous call (see
+ * outputArray); shorter ones (live mode's few bars) get fresh arrays.
+ */
+export const REUSE_MIN_LENGTH = 4096;
+
+const keptOutputs = new Map<string, unknown[]>();
+
+/**
+ * The array field `field` is returned in, of length n. A month's outputs are ~33k
+ * elements: a fresh array's 264 KB of elements is a new V8 large-object page every call,
+ * and on a virtual machine every first touch of a page is a page fault (~17 us on the
+ * 2-core box here; the 13 fresh output arrays were ~40% of the kernel call's faults).
+ * PLV8 copies the elements out before the call returns, so the next call may reuse the
+ * array: its length is set to n (V8 keeps the elements' storage while n is at least about
+ * half of what it was) and every element 0..n-1 is written again. Generic (boxed)
+ * elements, see doublesArray.
+ */
+function outputArray(field: string, n: number): unknown[] {
+  if (n < REUSE_MIN_LENGTH) {
+    const fresh = new Array<unknown>(n);
+    if (n > 0) fresh[0] = null;
+    return fresh;
+  }
+  let out = keptOutputs.get(field);
+  if (out === undefined) {
+    out = new Array<unknown>(n);
+    out[0] = null;
+    keptOutputs.set(field, out);
+  }
+  out.length = n;
+  return out;
+}
+
+/**
  * Doubles as a plain array whose elements are already boxed: PLV8 reads an array element
  * by element, and reading a double out of V8's unboxed double storage allocates a box
  * every time, which doubles the cost of the conversion. Storing a non-number first makes
- * V8 keep generic (boxed) elements.
+ * V8 keep generic (boxed) elements (outputArray does).
  */
-function doublesArray(src: Float64Array): number[] {
+function doublesArray(field: string, src: Float64Array): number[] {
   const n = src.length;
-  const out = new Array<unknown>(n);
-  if (n > 0) out[0] = null;
+  const out = outputArray(field, n);
   for (let i = 0; i < n; i++) out[i] = src[i];
   return out as number[];
 }
@@ -77,11 +110,11 @@ function columns(rates: ArrayLike<number>, firstWanted: number): ColumnsRecord {
   const n = result.length;
   const out: ColumnsRecord = {};
   for (const w of WINDOWS) {
-    out[columnsField('ret', w)] = doublesArray(result.columns[windowColumn(w, 'return')]);
-    out[columnsField('sd', w)] = doublesArray(result.columns[windowColumn(w, 'stdev')]);
+    out[columnsField('ret', w)] = doublesArray(columnsField('ret', w), result.columns[windowColumn(w, 'return')]);
+    out[columnsField('sd', w)] = doublesArray(columnsField('sd', w), result.columns[windowColumn(w, 'stdev')]);
   }
   for (const [field, windows] of PACKED_FIELDS) {
-    const packed = new Array<number>(n);
+    const packed = outputArray(field, n);
     for (let k = 0; k < n; k++) {
       const at = firstWanted + k;
       let v = 0;
@@ -92,7 +125,7 @@ function columns(rates: ArrayLike<number>, firstWanted: number): ColumnsRecord {
       }
       packed[k] = v;
     }
-    out[field] = packed;
+    out[field] = packed as number[];
   }
   return out;
 }

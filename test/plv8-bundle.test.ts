@@ -45,8 +45,10 @@ function plv8Backend(body: string, argNames: string[]) {
   const returned: Record<string, number[]>[] = [];
   const executed: ExecuteCall[] = [];
   const plv8 = {
+    // PLV8 converts the row's arrays into SQL values inside return_next: copy them, as
+    // the kernel may write the same arrays again in its next call
     return_next(row: Record<string, number[]>) {
-      returned.push(row);
+      returned.push(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Array.from(v)])));
     },
     execute(sql: string, args: unknown[] = []) {
       executed.push({ sql, args });
@@ -232,6 +234,18 @@ describe('plv8_kernel body in a PLV8-like vm context', () => {
     expect(second[0].ret_15).toHaveLength(100);
     expect(vm.runInContext('globalThis.bqxKernel', backend.context)).toBe(kernel);
     expect(vm.runInContext('globalThis.bqxKernel.__probe', backend.context)).toBe(42);
+  });
+
+  it('gives each call its own numbers when a backend runs months of different lengths in a row', () => {
+    // outputs of REUSE_MIN_LENGTH elements or more are written into the arrays of the
+    // call before (plv8-entry.ts outputArray): longer, shorter, much shorter, longer again
+    const backend = plv8Backend(fn.body, fn.args);
+    for (const [seed, n, first] of [[21, 33_000, 75], [22, 30_000, 75], [23, 6_000, 75], [24, 3_000, 0], [25, 34_000, 75], [26, 31_000, 75]] as const) {
+      const rates = jpySeries(seed, n);
+      const got = backend.call(rates, first);
+      expect(got[0].ret_15).toHaveLength(n - first);
+      assertSameFields(got, expectedFields(rates, first));
+    }
   });
 
   it('bad input goes through bqx_internal.raise_error with a SQLSTATE', () => {
