@@ -21,12 +21,9 @@ export interface EngineBench { engines: EngineRun[]; raw: { rows: number; second
 // computes nothing
 const COMPUTE_SQL: Record<string, string> = {
   sql: `select count(*) from (select * from bqx_internal.engine_sql($1, $2, $3) offset 0) x where not (x is null)`,
-  // the bars gathered once, as write_month's fill_stage does, then the engine inlined
-  plv8: `select count(*) from (select e.* from
-           (select array_agg(b.ts_utc order by b.ts_utc) as ts, array_agg(b.rate order by b.ts_utc) as rate,
-                   (count(*) filter (where b.ts_utc < $2))::int as lookback
-              from bqx_internal.source_bars($1, $2, $3) b) s
-           cross join lateral bqx_internal.engine_plv8($1, s.ts, s.rate, s.lookback) e offset 0) x where not (x is null)`,
+  // the bars read into arrays as fill_stage reads them (source_arrays), then the engine inlined
+  plv8: `select count(*) from (select e.* from bqx_internal.source_arrays($1, $2, $3) s
+           cross join lateral bqx_internal.engine_plv8($1, s.ts, s.rate, s.first_wanted) e offset 0) x where not (x is null)`,
 };
 
 async function repeat(runs: number, fn: () => Promise<unknown>): Promise<Spread> {
