@@ -5,7 +5,8 @@
 --   2. the month lock 'bqx.month:<leaf>', exclusive, without queuing
 --      (bqx_internal.lock_month): live writers of the month have committed;
 --   3. the month is computed into a fresh stage table of bqx_internal (no lock on any
---      bqx table but ACCESS SHARE on the source);
+--      bqx table but ACCESS SHARE on the source), V8 sized for months if PLV8 starts
+--      here (bqx_internal.set_month_v8_flags);
 --   4. the swap, in the caller's transaction:
 --      - the leaf exists (a re-run, or live mode made it): its rows are brought in line
 --        with the stage in place (bqx_internal.bring_in_line), under ROW EXCLUSIVE on
@@ -44,14 +45,17 @@ declare
   v_leaf     text := bqx_internal.leaf_name(p_pair, p_month_start);
   v_stage    text := 'stage_' || bqx_internal.leaf_name(p_pair, p_month_start) || '_' || pg_catalog.pg_backend_pid();
   v_deadline timestamptz := bqx_internal.lock_deadline();
+  v_v8_flags text;
 begin
   perform bqx_internal.ensure_pair_partition(p_pair);
   perform bqx_internal.lock_month(v_leaf, v_deadline);
+  v_v8_flags := bqx_internal.set_month_v8_flags();
   engine   := bqx_internal.current_engine();
 
   perform bqx_internal.create_like_bqx('bqx_internal', v_stage);
   select f.rows_written, f.bad_bars into rows_written, bad_bars
     from bqx_internal.fill_stage(v_stage, p_pair, p_month_start, p_month_end, engine) f;
+  perform pg_catalog.set_config('plv8.v8_flags', v_v8_flags, true);
   perform bqx_internal.test_pause('swap');
 
   if bqx_internal.relation_exists('bqx', v_leaf) then

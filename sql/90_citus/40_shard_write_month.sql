@@ -24,12 +24,14 @@ declare
   v_m1    regclass := bqx_internal.local_shard('bqx.m1', p_pair);
   v_bqx   regclass := bqx_internal.local_shard('bqx.bqx', p_pair);
   v_stage text := 'stage_' || bqx_internal.leaf_name(p_pair, p_from) || '_' || pg_catalog.pg_backend_pid();
+  v_v8_flags text := bqx_internal.set_month_v8_flags();
 begin
   perform pg_catalog.set_config('bqx.citus_source_shard', v_m1::text, true);
   execute pg_catalog.format('create table bqx_internal.%I (like %s)', v_stage, v_bqx);
   select f.rows_written, f.bad_bars into rows_written, bad_bars
     from bqx_internal.fill_stage(v_stage, p_pair, p_from, p_to, p_engine) f;
   perform pg_catalog.set_config('bqx.citus_source_shard', '', true);
+  perform pg_catalog.set_config('plv8.v8_flags', v_v8_flags, true);
   perform bqx_internal.test_pause('swap');
 
   perform bqx_internal.bring_in_line(v_bqx::text, v_stage, p_pair, p_from, p_to);
