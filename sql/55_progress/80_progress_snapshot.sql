@@ -3,11 +3,15 @@
 -- rows of bqx.progress_by_pair and bqx.failed_jobs (p_pairs null: every pair), as JSON
 -- named the way scripts/backfill/snapshot.ts reads it, numbers as numbers. jobsLeft
 -- (pending + running) is what a driver waits on: 0 when the run is over.
+-- No JIT: the views' estimates pass jit_above_cost, and compiling took 90-190 ms of every
+-- poll (3-4 ms without), on the cores the backfill workers need (1.5% of the machine
+-- during a full-workload backfill, perf).
 create or replace function bqx_internal.progress_snapshot(p_pairs text[] default null)
 returns json
 language sql
 stable
 set search_path = ''
+set jit = off
 as $$
   select pg_catalog.json_build_object(
     'overall', (select pg_catalog.json_build_object(
