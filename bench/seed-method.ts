@@ -54,6 +54,24 @@ export async function benchSeedMethod(url: string, pairMonths: readonly PairMont
 
 export type SeedMethodResult = PoolRun & { rowsPerSec: number; label: string };
 
+/**
+ * The yardstick's pair-months in two halves (alternate ones, so each half spans every
+ * month), for measuring one half just before the run it is compared with and the other
+ * just after: this machine's speed drifts by 15-30% over minutes, and a yardstick measured
+ * minutes away from the run moved the ratio as much as any change to bqx did.
+ */
+export function seedMethodHalves(w: Workload): { halves: [PairMonth[], PairMonth[]]; label: string } {
+  const subset = seedMethodSubset(w.pairMonths);
+  return { halves: [subset.pairMonths.filter((_, i) => i % 2 === 0), subset.pairMonths.filter((_, i) => i % 2 === 1)], label: subset.label };
+}
+
+/** Two runs of the yardstick as one: their rows over their summed time. */
+export function combineSeedMethod(parts: readonly (PoolRun & { rowsPerSec: number })[], label: string): SeedMethodResult {
+  const rows = parts.reduce((a, p) => a + p.rows, 0);
+  const seconds = parts.reduce((a, p) => a + p.seconds, 0);
+  return { rows, seconds, jobs: parts.reduce((a, p) => a + p.jobs, 0), rowsPerSec: rows / seconds, label };
+}
+
 /** The yardstick on the workload's subset (seedMethodSubset). */
 export async function runSeedMethod(url: string, w: Workload): Promise<SeedMethodResult> {
   const subset = seedMethodSubset(w.pairMonths);

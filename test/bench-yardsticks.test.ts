@@ -5,10 +5,10 @@
 // every job and leave nothing behind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BQX_COLUMNS, FEATURE_COLUMNS } from '../plv8-src/spec.js';
-import { benchSeedMethod } from '../bench/seed-method.js';
+import { benchSeedMethod, combineSeedMethod, seedMethodHalves, seedMethodSubset } from '../bench/seed-method.js';
 import { seedMethodStatement, seedMethodTable } from '../bench/seed-method-sql.js';
 import { benchWriteLimit } from '../bench/write-limit.js';
-import type { PairMonth } from '../bench/workload.js';
+import { FIRST_MONTH, FULL_MONTHS, addMonths, type PairMonth, type Workload } from '../bench/workload.js';
 import { testDatabase, type TestDb } from './support/db.js';
 import { readHistdataCloses } from './support/histdata.js';
 import { compareRows, naiveFeatures } from './support/naive.js';
@@ -88,5 +88,35 @@ describe('the write limit (bench/write-limit.ts)', () => {
 
   it('refuses pair-months the backfill did not store', async () => {
     await expect(benchWriteLimit(db.url, [pairMonth('2019-03')], 2)).rejects.toThrow(/no leaf for bqx_eurusd_2019_03/);
+  });
+});
+
+describe("the seed's method measured around a run (bench/full.ts)", () => {
+  const full = (): Workload => {
+    const pairs = ['AUDCAD', 'AUDCHF', 'AUDJPY', 'AUDNZD', 'AUDUSD', 'CADCHF', 'CADJPY', 'CHFJPY', 'EURAUD', 'EURCAD',
+      'EURCHF', 'EURGBP', 'EURJPY', 'EURNZD', 'EURUSD', 'GBPAUD', 'GBPCAD', 'GBPCHF', 'GBPJPY', 'GBPNZD', 'GBPUSD',
+      'NZDCAD', 'NZDCHF', 'NZDJPY', 'NZDUSD', 'USDCAD', 'USDCHF', 'USDJPY'];
+    const months = Array.from({ length: FULL_MONTHS }, (_, k) => addMonths(FIRST_MONTH, k));
+    // in queue order, as resolveWorkload gives them: by month, then pair
+    const pairMonths = months.flatMap((month) => pairs.map((pair) => ({
+      pair, month, start: `${month}-01T00:00:00Z`, end: `${addMonths(month, 1)}-01T00:00:00Z`,
+      leaf: `bqx_${pair.toLowerCase()}_${month.replace('-', '_')}`,
+    })));
+    return { pairs, from: months[0], to: months[months.length - 1], pairMonths, label: '28 pairs x 12 months', full: true };
+  };
+
+  it('splits the yardstick\'s pair-months into two halves of every month, together exactly the subset', () => {
+    const w = full();
+    const { halves: [before, after] } = seedMethodHalves(w);
+    const subset = seedMethodSubset(w.pairMonths).pairMonths;
+    expect(before.length + after.length).toBe(subset.length);
+    expect(Math.abs(before.length - after.length)).toBeLessThanOrEqual(1);
+    expect(new Set([...before, ...after].map((p) => p.leaf))).toEqual(new Set(subset.map((p) => p.leaf)));
+    for (const half of [before, after]) expect(new Set(half.map((p) => p.month)).size).toBe(FULL_MONTHS);
+  });
+
+  it('states the two halves as one rate: their rows over their summed time', () => {
+    const r = combineSeedMethod([{ rows: 100, seconds: 2, jobs: 1, rowsPerSec: 50 }, { rows: 300, seconds: 2, jobs: 3, rowsPerSec: 150 }], 'x');
+    expect(r).toEqual({ rows: 400, seconds: 4, jobs: 4, rowsPerSec: 100, label: 'x' });
   });
 });
