@@ -26,6 +26,8 @@ const POINTS = 50_000;
 
 export interface ExportRun { rows: number; megabytes: number; seconds: number; rowsPerSec: number; peakRssMb: number }
 export interface ExportBench {
+  /** the pair-year from BQX_HISTDATA_DIR (false: the repository's two-month excerpt) */
+  fullYear: boolean;
   rows: number;
   copy: { seconds: number; rowsPerSec: number; bytes: number };
   /** the default codec (snappy) */
@@ -98,10 +100,12 @@ export async function benchExport(connectionString: string): Promise<ExportBench
     const zstd = [...range, '--compression', 'zstd'];
     const parquetZstd = best(await cliExport(connectionString, zstd), await cliExport(connectionString, zstd));
     const csv = best(await cliExport(connectionString, [...range, '--format', 'csv']), await cliExport(connectionString, [...range, '--format', 'csv']));
-    const oneMonth = await cliExport(connectionString, ['--from', `${YEAR}-07`, '--to', `${YEAR}-07`]);
+    // a month from the middle of what is stored: 2019-07 of the year, 2019-02 of the excerpt
+    const middle = months.rows[Math.floor(months.rows.length / 2)].m as string;
+    const oneMonth = await cliExport(connectionString, ['--from', middle, '--to', middle]);
     const asofSeconds = Math.min(await asof(client), await asof(client));
     return {
-      rows, copy: { ...copy, rowsPerSec: rows / copy.seconds }, parquet, parquetZstd, csv, oneMonthPeakRssMb: oneMonth.peakRssMb,
+      fullYear: Boolean(full), rows, copy: { ...copy, rowsPerSec: rows / copy.seconds }, parquet, parquetZstd, csv, oneMonthPeakRssMb: oneMonth.peakRssMb,
       asof: { points: POINTS, seconds: asofSeconds, pointsPerSec: POINTS / asofSeconds },
     };
   } finally {
