@@ -170,7 +170,7 @@ function validate(rates: unknown, firstWanted: unknown): void {
         '22023',
         `${fn}: p_rate must hold good rates only`,
         `p_rate[${i + 1}] is ${String(arr[i])}.`,
-        'Pass the good bars of bqx_internal.source_bars (bad bars get no row and are left out before the engine).',
+        'Pass the good bars of bqx_internal.source_arrays (bad bars get no row and are left out before the engine).',
       );
     }
   }

@@ -1,6 +1,6 @@
 // bqx_internal.source_arrays: the bars the PLV8 engine reads, as two arrays in time order.
 // It reads them without sorting (ordered subqueries under one Append, see its file), so
-// what it returns is compared here with bqx_internal.source_bars aggregated with an
+// what it returns is compared here with bqx_internal.source_bars_ranges (one range) aggregated with an
 // explicit ORDER BY, on bqx.m1 and on a source view whose table has no index and holds
 // its rows in shuffled order (the source is then sorted), with bad and NULL rates among
 // them and in the lookback.
@@ -25,9 +25,9 @@ describe('source_arrays', () => {
        from bqx_internal.source_arrays($1, $2, $3) a,
             (select array_agg(s.ts_utc order by s.ts_utc) as ts, array_agg(s.rate order by s.ts_utc) as rate,
                     (count(*) filter (where s.ts_utc < $2::timestamptz))::int as first_wanted
-               from bqx_internal.source_bars($1, $2, $3) s) b`, [pair, from, to])).rows[0];
+               from bqx_internal.source_bars_ranges(array[$1], array[$2::timestamptz], array[$3::timestamptz]) s) b`, [pair, from, to])).rows[0];
 
-  it('equals the bars of source_bars in time order on bqx.m1, with 75 good bars of lookback', async () => {
+  it('equals the bars of source_bars_ranges in time order on bqx.m1, with 75 good bars of lookback', async () => {
     const r = await both('EURUSD', '2024-07-01', '2024-08-01');
     expect(r).toMatchObject({ same_ts: true, same_rate: true, same_first: true, first_wanted: 75, sorted: true });
     expect(r.n).toBeGreaterThan(20000);

@@ -3,7 +3,7 @@
 -- bars bqx_internal.count_bad_bars counts), for the PLV8 engine
 -- (bqx_internal.fill_stage), in one statement on the configured source.
 --
--- It is bqx_internal.source_bars gathered into arrays, ~10x cheaper: with
+-- It is bqx_internal.source_bars_ranges of one range gathered into arrays, ~10x cheaper: with
 -- array_agg(... ORDER BY ts_utc) every aggregate sorted its 33k inputs on its own and the
 -- bars passed through a PL/pgSQL result set first: 43-60 ms of a ~330 ms pair-month, where
 -- this takes ~6 ms (the source's scan and the two arrays). Each branch of the UNION ALL

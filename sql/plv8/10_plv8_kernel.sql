@@ -7,7 +7,7 @@
 -- bundle's hash. The bundle is evaluated once per backend (and again only if the
 -- installed bundle changed), then every call reuses globalThis.bqxKernel.
 --
--- p_rate: one pair's good rates in time order (bqx_internal.source_bars); a row for each
+-- p_rate: one pair's good rates in time order (bqx_internal.source_arrays); a row for each
 -- after the first p_first_wanted (lookback) elements, row k being p_rate[p_first_wanted + k].
 -- It returns what SQL cannot rebuild cheaply, as one row of plain arrays (rows do not
 -- cross from V8 one by one: see plv8-src/plv8-entry.ts for the measured costs):

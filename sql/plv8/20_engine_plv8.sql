@@ -1,6 +1,6 @@
 -- bqx_internal.engine_plv8: bqx.bqx rows from the PLV8 kernel (bqx_internal.plv8_kernel).
 -- Arguments: one pair's good bars in time order (p_ts strictly increasing; what
--- bqx_internal.source_bars returns); p_first_wanted leading lookback elements (pass at
+-- bqx_internal.source_arrays returns); p_first_wanted leading lookback elements (pass at
 -- least 75, or start at the pair's first bar); a row for each bar after them.
 --
 -- The kernel hands over each window's return and stdev and how far back its max and min
